@@ -208,7 +208,7 @@ public final class BackupRepository {
         if (report.ok()) {
             LOG.info("verified backup set {}: {} artifacts OK", setId, checks.size());
         } else {
-            LOG.warn("backup set {} is damaged: {}", setId, report.problems());
+            LOG.info("backup set {} is damaged: {}", setId, report.problems());
         }
         return report;
     }
