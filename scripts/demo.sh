@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -Dstyle.color=never -DskipTests package
-java -jar backup-examples/target/rke-backup.jar "$@"
+java -cp backup-examples/target/rke-backup.jar dev.rkebackup.examples.QuickStart "$@"
