@@ -35,13 +35,14 @@ final class InspectionFormat {
         row(sb, "Nodes", i.nodeCount() + ", etcd: " + i.etcdNodes().size()
                 + (i.etcdNodes().isEmpty() ? "" : " (" + String.join(", ", i.etcdNodes()) + ")"));
         row(sb, "etcd quorum", q.members() == 0 ? "no etcd members" : q.members() + " members, majority "
-                + q.majority() + ", tolerates " + q.faultTolerance() + " failure(s)");
+                + q.majority() + ", tolerates " + WarningRules.plural(q.faultTolerance(), "failure"));
         row(sb, "Recurring snapshots", b.recurring() ? "on, every " + human(b.interval()) + ", retention "
-                + b.retentionConfigured() + " => kept " + human(b.retentionWindow()) : "off");
+                + b.retentionConfigured() + " => kept " + withDays(b.retentionWindow()) : "off");
         row(sb, "Snapshot files", b.snapshotDirectory() + "/" + b.recurringFileName() + " (recurring), "
                 + b.manualFileName() + " (snapshot-save) on every etcd node");
         if (b.uploadsToS3()) {
-            row(sb, "S3 upload", "yes, key prefix '" + b.s3KeyPrefix() + "'; " + i.s3().entrySet().stream()
+            row(sb, "S3 upload", "yes, to " + (b.s3KeyPrefix().isEmpty() ? "the bucket root"
+                    : "key prefix " + b.s3KeyPrefix()) + "; " + i.s3().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         } else {
             row(sb, "S3 upload", i.s3().isEmpty() ? "no" : "no (S3 settings present but not used by this version)");
@@ -69,6 +70,16 @@ final class InspectionFormat {
             case BACKUP_CONFIG -> "backup_config";
             case NONE -> "none (defaults)";
         };
+    }
+
+    private static String withDays(Duration d) {
+        String h = human(d);
+        long hours = d.toHours();
+        if (d.toSeconds() % 3600 == 0 && hours >= 48) {
+            return h + " (" + (hours % 24 == 0 ? String.valueOf(hours / 24)
+                    : String.format(Locale.ROOT, "%.1f", hours / 24.0)) + " days)";
+        }
+        return h;
     }
 
     static String human(Duration d) {

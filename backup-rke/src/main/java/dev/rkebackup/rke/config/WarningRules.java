@@ -84,9 +84,10 @@ final class WarningRules {
             } else if (q.isEven()) {
                 EtcdQuorum lower = EtcdQuorum.of(n - 1);
                 add(WarningCode.EVEN_ETCD_MEMBERS, Severity.WARNING, "nodes", n + " etcd members need "
-                        + q.majority() + " for quorum and tolerate " + q.faultTolerance() + " failure(s), the same "
-                        + "as " + (n - 1) + " members (" + lower.faultTolerance() + "). Use an odd number: add or "
-                        + "remove one etcd node.");
+                        + q.majority() + " for quorum and tolerate " + plural(q.faultTolerance(), "failure")
+                        + ", no more than " + (n - 1) + " members would (" + plural(lower.faultTolerance(), "failure")
+                        + "), with one more node that can break quorum. Use an odd number: add or remove one etcd "
+                        + "node.");
             }
         }
 
@@ -140,7 +141,9 @@ final class WarningRules {
                         + "at least 1; RKE passes 0 or negative values to rke-tools, which refuses them. Use e.g. "
                         + "interval_hours: 12, retention: 6.");
             }
-            retentionCount(bc, eff);
+            if (!eff.retentionWindow().isZero()) {
+                retentionCount(bc, eff);
+            }
             if (bc.timeout().isPresent() && !v.supportsBackupTimeout()) {
                 add(WarningCode.TIMEOUT_NOT_SUPPORTED_BY_VERSION, Severity.INFO, BC + ".timeout", "RKE " + v
                         + " ignores backup_config.timeout (added in v1.1.14 / v1.2.5); each host gets about 300 s. "
@@ -284,6 +287,10 @@ final class WarningRules {
                         + "node. Back it up together with the snapshots.");
             }
         }
+    }
+
+    static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     static String hours(java.time.Duration d) {
