@@ -72,7 +72,8 @@ public final class ConfigEditor {
     /**
      * Sets {@code services.etcd.backup_config.s3backupconfig} to exactly {@code s3}: existing fields are changed in
      * place (their line comments stay), fields absent from {@code s3} are removed, missing fields are added, and
-     * missing parent sections are created. Unknown keys inside the section are left alone.
+     * missing parent sections are created. Unknown keys inside the section are left alone, except when the section is
+     * written in flow style ({@code s3backupconfig: {...}}): that one entry is rewritten in block style.
      *
      * <p>Adding {@code backup_config} to a {@link ConfigGeneration#LEGACY} config makes RKE use
      * {@code interval_hours}/{@code retention} (defaults 12 h / 6) instead of {@code creation}/{@code retention} on the
@@ -91,7 +92,14 @@ public final class ConfigEditor {
         }
         YamlText y = YamlText.of(current.source());
         boolean existed = y.find(S3).filter(n -> !(n instanceof org.yaml.snakeyaml.nodes.ScalarNode)).isPresent();
-        SourceText text = y.ensureMapping(S3, all);
+        SourceText text;
+        if (y.isFlowMapping(S3)) {
+            // a one-line {...} section cannot be edited key by key; it is rewritten in block style
+            text = y.replaceWithBlock(BACKUP, "s3backupconfig", all);
+            existed = false;
+        } else {
+            text = y.ensureMapping(S3, all);
+        }
         if (existed) {
             text = setOrRemove(text, "access_key", s3.accessKey().map(k -> k.reveal()));
             text = setOrRemove(text, "secret_key", s3.secretKey().map(k -> k.reveal()));

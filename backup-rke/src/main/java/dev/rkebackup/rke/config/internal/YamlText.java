@@ -132,6 +132,43 @@ public final class YamlText {
     }
 
     /**
+     * Replaces a key's whole entry (key line through the last line of its value) with {@code key:} and block entries,
+     * e.g. to turn a flow-style mapping into block style. The key must start its own line in a block mapping.
+     *
+     * @param parentPath path of the block mapping holding the key
+     * @param key the key, which must exist
+     * @param content the new block entries (not empty)
+     * @return the edited text
+     */
+    public SourceText replaceWithBlock(List<String> parentPath, String key, Lines content) {
+        MappingNode parent = blockMapping(parentPath);
+        NodeTuple t = tuple(parent, key);
+        if (t == null) {
+            throw new IllegalStateException("no key " + key + " under " + parentPath);
+        }
+        requireKeyFirstOnLine(t, parentPath, key);
+        requireNotAlias(t, parentPath, key);
+        int keyLine = t.getKeyNode().getStartMark().getLine();
+        int indent = column(t.getKeyNode().getStartMark());
+        int from = source.lineStart(keyLine);
+        int to = source.nextLineStart(lastLine(t.getValueNode(), keyLine));
+        String nl = source.lineSeparator();
+        String text = " ".repeat(indent) + key + ":" + nl + content.render(indent + step(), step(), nl);
+        return replace(from, to, endsWithBreak(to) ? text : stripFinalBreak(text));
+    }
+
+    /**
+     * Tells whether the node at {@code path} is a flow-style ({@code {...}}) mapping.
+     *
+     * @param path the key path
+     * @return true for a flow mapping
+     */
+    public boolean isFlowMapping(List<String> path) {
+        return find(path).filter(n -> n instanceof MappingNode m
+                && m.getFlowStyle() == DumperOptions.FlowStyle.FLOW).isPresent();
+    }
+
+    /**
      * Removes a key and its value lines from the block mapping at {@code parentPath}; no-op when absent.
      *
      * @param parentPath path of the mapping
