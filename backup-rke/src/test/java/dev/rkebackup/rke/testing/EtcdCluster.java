@@ -45,7 +45,8 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
     /** Largest txn payload per etcdctl call; the etcdctl gRPC client refuses to send more than 2 MiB. */
     private static final int MAX_TXN_BYTES = 1_500_000;
     private static final Pattern COUNT = Pattern.compile("\"count\":(\\d+)");
-    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
+    private static final char[] ALPHABET =
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
     private final int memberCount;
     private final Duration startTimeout;
@@ -115,7 +116,8 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         int[] ports = freePorts(memberCount * 2);
         StringBuilder initial = new StringBuilder();
         for (int i = 0; i < memberCount; i++) {
-            initial.append(i == 0 ? "" : ",").append("m").append(i).append("=http://127.0.0.1:").append(ports[2 * i + 1]);
+            initial.append(i == 0 ? "" : ",").append("m").append(i).append("=http://127.0.0.1:")
+                    .append(ports[2 * i + 1]);
         }
         String token = "t-" + root.getFileName();
         for (int i = 0; i < memberCount; i++) {
