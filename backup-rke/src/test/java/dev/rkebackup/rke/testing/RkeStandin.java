@@ -52,6 +52,7 @@ import java.util.Objects;
  */
 public final class RkeStandin {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ETCD_ROLES = "[etcd, controlplane, worker]";
 
     /** Faults the stand-in can inject for one node. */
     public enum Fault {
@@ -79,12 +80,15 @@ public final class RkeStandin {
     private final Path records;
     private final Path s3Root;
     private final Map<String, Path> nodeRoots;
+    private final Map<String, String> yamlRoles;
 
-    private RkeStandin(Path dir, Path records, Path s3Root, Map<String, Path> nodeRoots) {
+    private RkeStandin(Path dir, Path records, Path s3Root, Map<String, Path> nodeRoots,
+            Map<String, String> yamlRoles) {
         this.dir = dir;
         this.records = records;
         this.s3Root = s3Root;
         this.nodeRoots = Map.copyOf(nodeRoots);
+        this.yamlRoles = new LinkedHashMap<>(yamlRoles);
     }
 
     /**
@@ -153,30 +157,18 @@ public final class RkeStandin {
     }
 
     /**
-     * Returns a cluster.yml text with every configured node ({@code role: [etcd, controlplane, worker]}) plus
-     * {@code extraYaml} appended verbatim (e.g. a {@code services:} block).
+     * Returns a cluster.yml text with every configured node in the order added (reachable and unreachable
+     * {@link Builder#node etcd nodes}: {@code role: [etcd, controlplane, worker]}; {@link Builder#unreachableWorker}:
+     * {@code role: [worker]}), followed by {@code extraYaml} verbatim (e.g. a {@code services:} block).
      *
      * @param extraYaml YAML appended after the node list; may be empty
      * @return the YAML text
      */
     public String clusterYaml(String extraYaml) {
         StringBuilder y = new StringBuilder("nodes:\n");
-        for (String address : allAddresses()) {
-            y.append("- address: ").append(address).append("\n  user: rke\n  role: [etcd, controlplane, worker]\n");
-        }
+        yamlRoles.forEach((address, roles) -> y.append("- address: ").append(address).append("\n  user: rke\n")
+                .append("  role: ").append(roles).append('\n'));
         return y.append(extraYaml).toString();
-    }
-
-    private List<String> allAddresses() {
-        try {
-            JsonNode fixture = JSON.readTree(dir.resolve("bin/rke-standin.json").toFile());
-            List<String> out = new ArrayList<>();
-            fixture.get("nodes").fieldNames().forEachRemaining(out::add);
-            fixture.get("unreachable").forEach(n -> out.add(n.asText()));
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**
@@ -246,7 +238,7 @@ public final class RkeStandin {
         private final String version;
         private final Path dir;
         private final ObjectNode nodes = JSON.createObjectNode();
-        private final ArrayNode unreachable = JSON.createArrayNode();
+        private final Map<String, String> yamlRoles = new LinkedHashMap<>();
         private final List<String> buckets = new ArrayList<>();
         private EtcdCluster etcd;
         private String accessKey = "";
@@ -287,6 +279,7 @@ public final class RkeStandin {
             ObjectNode n = nodes.putObject(address);
             n.put("root", dir.resolve("nodes").resolve(address).toString());
             n.put("endpoint", etcd.clientEndpoint(etcdMember));
+            yamlRoles.put(address, ETCD_ROLES);
             ArrayNode f = n.putArray("faults");
             for (Fault fault : faults) {
                 f.add(fault.wire);
@@ -301,7 +294,18 @@ public final class RkeStandin {
          * @return this builder
          */
         public Builder unreachableNode(String address) {
-            unreachable.add(address);
+            yamlRoles.put(address, ETCD_ROLES);
+            return this;
+        }
+
+        /**
+         * Adds a worker-only node (not etcd) that cannot be reached over SSH.
+         *
+         * @param address the address used in cluster.yml
+         * @return this builder
+         */
+        public Builder unreachableWorker(String address) {
+            yamlRoles.put(address, "[worker]");
             return this;
         }
 
@@ -394,7 +398,6 @@ public final class RkeStandin {
                         .put("secretKeySha256", sha256(secretKey.reveal()));
                 fixture.put("tty", tty).put("hang", hang).put("upFails", upFails);
                 fixture.set("nodes", nodes);
-                fixture.set("unreachable", unreachable);
                 Files.writeString(bin.resolve("rke-standin.json"), JSON.writerWithDefaultPrettyPrinter()
                         .writeValueAsString(fixture));
                 Map<String, Path> roots = new LinkedHashMap<>();
@@ -403,7 +406,7 @@ public final class RkeStandin {
                 for (Path root : roots.values()) {
                     Files.createDirectories(root);
                 }
-                return new RkeStandin(dir, records, s3, roots);
+                return new RkeStandin(dir, records, s3, roots, yamlRoles);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot install the rke stand-in into " + dir, e);
             }
