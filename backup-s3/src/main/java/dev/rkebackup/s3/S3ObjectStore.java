@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -154,9 +155,13 @@ public final class S3ObjectStore implements ObjectStore {
         }
         Uploads.Target target = new Uploads.Target(s3, bucket, buffers, executor, partSize,
                 config.sha256Checksums, errors);
-        Uploads.upload(target, key, full, content, length,
-                b -> S3Requests.putOptions(b, full, config.sse, config.storageClass),
-                b -> S3Requests.createOptions(b, full, config.sse, config.storageClass));
+        try {
+            Uploads.upload(target, key, full, content, length,
+                    b -> S3Requests.putOptions(b, full, config.sse, config.storageClass),
+                    b -> S3Requests.createOptions(b, full, config.sse, config.storageClass));
+        } catch (StorageException e) {
+            throw diagnose(e);
+        }
         LOG.debug("stored '{}' ({} bytes) in {}", key, length, errors.store());
     }
 
@@ -243,6 +248,25 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (SdkException e) {
             throw S3Errors.map("access check", null, e, errors);
         }
+    }
+
+    /**
+     * A server that rejects a request (wrong key, missing bucket) may close the connection while the body is still
+     * being sent, which the client sees only as a broken pipe. A small request then finds the precise reason.
+     */
+    private StorageException diagnose(StorageException e) {
+        if (!e.isRetryable() || !(e.getCause() instanceof SdkClientException)) {
+            return e;
+        }
+        try {
+            verifyAccess();
+        } catch (StorageException precise) {
+            if (!precise.isRetryable()) {
+                precise.addSuppressed(e);
+                return precise;
+            }
+        }
+        return e;
     }
 
     private void verifyBucketOnce() {

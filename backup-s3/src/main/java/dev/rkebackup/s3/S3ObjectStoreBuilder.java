@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -46,6 +48,7 @@ public final class S3ObjectStoreBuilder {
     Duration socketTimeout = Duration.ofSeconds(60);
     boolean sha256Checksums;
     boolean signPayloads = true;
+    UnaryOperator<SdkHttpClient> httpWrapper = UnaryOperator.identity();
 
     S3ObjectStoreBuilder() {
     }
@@ -71,6 +74,7 @@ public final class S3ObjectStoreBuilder {
         socketTimeout = o.socketTimeout;
         sha256Checksums = o.sha256Checksums;
         signPayloads = o.signPayloads;
+        httpWrapper = o.httpWrapper;
     }
 
     /**
@@ -381,6 +385,12 @@ public final class S3ObjectStoreBuilder {
         return this;
     }
 
+    /** Wraps the HTTP client the store builds; tests use it to damage bytes on the wire. */
+    S3ObjectStoreBuilder httpWrapper(UnaryOperator<SdkHttpClient> wrapper) {
+        this.httpWrapper = Objects.requireNonNull(wrapper, "wrapper");
+        return this;
+    }
+
     /**
      * Builds the store. No request is sent; {@link S3ObjectStore#verifyAccess()} checks the bucket and credentials.
      *
@@ -407,7 +417,7 @@ public final class S3ObjectStoreBuilder {
         boolean ps = pathStyle != null ? pathStyle : endpoint != null;
         ClientFactory.Built built = ClientFactory.build(new ClientFactory.Settings(endpoint, region, ps, customCas,
                 insecure, accessKey, secretKey, sessionToken, Math.max(16, concurrency * 2), connectTimeout,
-                socketTimeout, maxAttempts, signPayloads));
+                socketTimeout, maxAttempts, signPayloads, httpWrapper));
         return new S3ObjectStore(copy, built.s3(), built.http(), true, built.region());
     }
 }

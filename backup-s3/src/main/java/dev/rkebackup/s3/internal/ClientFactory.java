@@ -6,6 +6,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -50,15 +51,18 @@ public final class ClientFactory {
      * @param socketTimeout how long a read may stall
      * @param maxAttempts attempts per request, including the first
      * @param payloadSigning whether to sign payloads (SHA-256 of the body in the signature) also over https
+     * @param httpWrapper wraps the HTTP client (tests inject network faults with it)
      */
     public record Settings(URI endpoint, String region, boolean pathStyle, List<X509Certificate> customCas,
             boolean insecure, Secret accessKey, Secret secretKey, Secret sessionToken, int maxConnections,
-            Duration connectTimeout, Duration socketTimeout, int maxAttempts, boolean payloadSigning) {
+            Duration connectTimeout, Duration socketTimeout, int maxAttempts, boolean payloadSigning,
+            UnaryOperator<SdkHttpClient> httpWrapper) {
         /** Copies the CA list. */
         public Settings {
             customCas = List.copyOf(customCas);
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(socketTimeout, "socketTimeout");
+            Objects.requireNonNull(httpWrapper, "httpWrapper");
         }
     }
 
@@ -114,8 +118,8 @@ public final class ClientFactory {
                 .connectionTimeout(settings.connectTimeout())
                 .socketTimeout(settings.socketTimeout())
                 .tcpKeepAlive(true)
-                // one round trip less per part; errors such as a wrong key still arrive with the response
-                .expectContinueEnabled(false);
+                // 100-continue: a wrong key or missing bucket is reported before a part's body is sent
+                .expectContinueEnabled(true);
         if (!settings.customCas().isEmpty()) {
             List<X509Certificate> cas = settings.customCas();
             http.tlsTrustManagersProvider(() -> PemTrust.withDefaults(cas));
@@ -129,6 +133,7 @@ public final class ClientFactory {
         } else {
             httpClient = http.build();
         }
+        httpClient = settings.httpWrapper().apply(httpClient);
         String region = resolveRegion(settings);
         try {
             S3ClientBuilder b = S3Client.builder()
@@ -139,7 +144,9 @@ public final class ClientFactory {
                     // SDK >= 2.30 sends CRC32 trailers by default, which many S3-compatible servers reject
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                    .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(settings.maxAttempts())));
+                    .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(settings.maxAttempts())
+                            // a body the server found damaged is resent from its buffer, like a network error
+                            .retryOnException(S3Errors::isDamagedInTransit)));
             if (settings.region() == null) {
                 b.crossRegionAccessEnabled(true);
             }

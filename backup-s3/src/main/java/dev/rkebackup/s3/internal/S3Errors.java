@@ -92,8 +92,7 @@ public final class S3Errors {
                     + "' but requests are signed for '" + ctx.region() + "'" + tag + "; set the region to '"
                     + expected + "' (region=" + expected + " in the s3:// URI, or region in s3backupconfig)", e, false);
         }
-        if ("BadDigest".equals(code) || "XAmzContentSHA256Mismatch".equals(code) || "InvalidDigest".equals(code)
-                || code.startsWith("Checksum") || "InvalidChecksum".equals(code)) {
+        if (isDamageCode(code)) {
             return new StorageException(what + " failed: the server rejected the data because its checksum did not"
                     + " match" + tag + "; the bytes were damaged in transit, retry the operation", e, true);
         }
@@ -115,6 +114,23 @@ public final class S3Errors {
         return new StorageException(what + " failed" + detail + tag
                 + (retryable ? "; the server had a temporary problem, retry later" : "; check the request and"
                 + " the server's logs"), e, retryable);
+    }
+
+    /**
+     * Tells whether the server rejected a request body because its SHA-256 (signature or checksum header) did not
+     * match: the bytes were damaged on the way, and sending the same buffer again is safe and likely to succeed.
+     *
+     * @param t a failure
+     * @return true for checksum mismatches reported by the server
+     */
+    public static boolean isDamagedInTransit(Throwable t) {
+        return t instanceof S3Exception s3 && s3.awsErrorDetails() != null
+                && isDamageCode(s3.awsErrorDetails().errorCode() == null ? "" : s3.awsErrorDetails().errorCode());
+    }
+
+    private static boolean isDamageCode(String code) {
+        return "BadDigest".equals(code) || "XAmzContentSHA256Mismatch".equals(code) || "InvalidDigest".equals(code)
+                || "InvalidChecksum".equals(code) || code.startsWith("Checksum");
     }
 
     private static boolean isRegionProblem(String code, int status, Optional<String> bucketRegion, Context ctx) {
