@@ -1,0 +1,296 @@
+package dev.rkebackup.s3.internal;
+
+import dev.rkebackup.core.StorageException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * Uploads one object: a single PUT from a pooled buffer when it fits in one part, otherwise a multipart upload
+ * whose parts are read from the caller's stream one after another (the stream is sequential) and sent in parallel
+ * on the store's executor. Each part sits in a pooled buffer, so the SDK can resend it on a retry, and memory stays
+ * bounded by the pool. Any failure aborts the multipart upload after the parts in flight have ended, so no part
+ * is added after the abort.
+ */
+public final class Uploads {
+    private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
+    /** S3 allows at most 10,000 parts. */
+    private static final int MAX_PARTS = 10_000;
+    private static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
+
+    /**
+     * What an upload needs from its store.
+     *
+     * @param s3 the client
+     * @param bucket the bucket
+     * @param pool part buffers
+     * @param executor runs part uploads
+     * @param partSize the configured part size (raised when an object would need more than 10,000 parts)
+     * @param sha256 whether to send each body's SHA-256 in {@code x-amz-checksum-sha256} for the server to check
+     * @param errors the error context
+     */
+    public record Target(S3Client s3, String bucket, BufferPool pool, ExecutorService executor, int partSize,
+            boolean sha256, S3Errors.Context errors) {
+    }
+
+    private Uploads() {
+    }
+
+    /**
+     * Uploads {@code length} bytes from {@code in}.
+     *
+     * @param t the target
+     * @param key the key relative to the store, for messages
+     * @param fullKey the S3 key
+     * @param in the caller's stream, read exactly to {@code length} bytes; not closed
+     * @param length the exact length
+     * @param putOptions adds SSE, storage class and content type to a single PUT
+     * @param createOptions adds the same to a multipart upload
+     */
+    public static void upload(Target t, String key, String fullKey, InputStream in, long length,
+            UnaryOperator<PutObjectRequest.Builder> putOptions,
+            UnaryOperator<CreateMultipartUploadRequest.Builder> createOptions) {
+        long partSize = Math.max(t.partSize(), ceilDiv(length, MAX_PARTS));
+        if (partSize > MAX_PART_SIZE) {
+            throw new StorageException("object '" + key + "' of " + length + " bytes is larger than S3 allows"
+                    + " (10,000 parts of 5 GiB); split it", null, false);
+        }
+        if (length <= partSize) {
+            putSingle(t, key, fullKey, in, (int) length, putOptions);
+        } else {
+            new Multipart(t, key, fullKey, (int) partSize).run(in, length, createOptions);
+        }
+    }
+
+    private static void putSingle(Target t, String key, String fullKey, InputStream in, int length,
+            UnaryOperator<PutObjectRequest.Builder> putOptions) {
+        byte[] buf = acquire(t, key, length);
+        try {
+            readPart(in, buf, length, 0, length, key);
+            expectEnd(in, length, key);
+            PutObjectRequest.Builder req = putOptions.apply(PutObjectRequest.builder()
+                    .bucket(t.bucket()).key(fullKey).contentLength((long) length));
+            if (t.sha256()) {
+                req.checksumSHA256(sha256(buf, length));
+            }
+            t.s3().putObject(req.build(), body(buf, length));
+        } catch (SdkException e) {
+            throw S3Errors.map("put", key, e, t.errors());
+        } finally {
+            t.pool().release(buf);
+        }
+    }
+
+    static RequestBody body(byte[] buf, int length) {
+        // a new stream per attempt: the SDK re-reads the buffer on retries, with no copy
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buf, 0, length), length,
+                "application/octet-stream");
+    }
+
+    static byte[] acquire(Target t, String key, int size) {
+        try {
+            return t.pool().acquire(size);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("put of '" + key + "' was interrupted; nothing was stored", e, true);
+        }
+    }
+
+    /** Fills {@code buf[0..n)} from the stream; {@code done} bytes of the object came before. */
+    static void readPart(InputStream in, byte[] buf, int n, long done, long length, String key) {
+        int off = 0;
+        try {
+            while (off < n) {
+                int r = in.read(buf, off, n - off);
+                if (r < 0) {
+                    throw new StorageException("stream for '" + key + "' ended after " + (done + off) + " of "
+                            + length + " bytes; nothing was stored", null, false);
+                }
+                off += r;
+            }
+        } catch (IOException e) {
+            throw new StorageException("reading the content for '" + key + "' failed after " + (done + off)
+                    + " bytes: " + e + "; nothing was stored", e, false);
+        }
+    }
+
+    static void expectEnd(InputStream in, long length, String key) {
+        try {
+            if (in.read() >= 0) {
+                throw new StorageException("stream for '" + key + "' has more than the declared " + length
+                        + " bytes; nothing was stored", null, false);
+            }
+        } catch (IOException e) {
+            throw new StorageException("reading the content for '" + key + "' failed at its end: " + e
+                    + "; nothing was stored", e, false);
+        }
+    }
+
+    static String sha256(byte[] buf, int length) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(buf, 0, length);
+            return Base64.getEncoder().encodeToString(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** One multipart upload. */
+    private static final class Multipart {
+        private final Target t;
+        private final String key;
+        private final String fullKey;
+        private final int partSize;
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        Multipart(Target t, String key, String fullKey, int partSize) {
+            this.t = t;
+            this.key = key;
+            this.fullKey = fullKey;
+            this.partSize = partSize;
+        }
+
+        void run(InputStream in, long length, UnaryOperator<CreateMultipartUploadRequest.Builder> createOptions) {
+            long started = System.nanoTime();
+            String uploadId;
+            try {
+                CreateMultipartUploadRequest.Builder req = createOptions.apply(CreateMultipartUploadRequest.builder()
+                        .bucket(t.bucket()).key(fullKey));
+                if (t.sha256()) {
+                    req.checksumAlgorithm(ChecksumAlgorithm.SHA256);
+                }
+                uploadId = t.s3().createMultipartUpload(req.build()).uploadId();
+            } catch (SdkException e) {
+                throw S3Errors.map("put", key, e, t.errors());
+            }
+            List<Future<CompletedPart>> futures = new ArrayList<>();
+            try {
+                long done = 0;
+                int partNumber = 1;
+                while (done < length && !failed.get()) {
+                    int n = (int) Math.min(partSize, length - done);
+                    byte[] buf = acquire(t, key, n);
+                    try {
+                        readPart(in, buf, n, done, length, key);
+                    } catch (RuntimeException e) {
+                        t.pool().release(buf);
+                        throw e;
+                    }
+                    done += n;
+                    int number = partNumber++;
+                    futures.add(t.executor().submit(() -> uploadPart(uploadId, number, buf, n)));
+                }
+                if (!failed.get()) {
+                    expectEnd(in, length, key);
+                }
+                List<CompletedPart> parts = new ArrayList<>();
+                for (Future<CompletedPart> f : futures) {
+                    parts.add(await(f));
+                }
+                parts.sort(Comparator.comparing(CompletedPart::partNumber));
+                long partsDone = System.nanoTime();
+                t.s3().completeMultipartUpload(b -> b.bucket(t.bucket()).key(fullKey).uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(parts)));
+                LOG.debug("stored '{}' in {} parts of up to {} bytes; parts took {} ms, completing {} ms", key,
+                        parts.size(), partSize, (partsDone - started) / 1_000_000,
+                        (System.nanoTime() - partsDone) / 1_000_000);
+            } catch (RuntimeException | Error e) {
+                failed.set(true);
+                for (Future<CompletedPart> f : futures) { // let parts in flight end, so none lands after the abort
+                    try {
+                        f.get();
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    } catch (ExecutionException ignored) {
+                        // the first failure is the one reported
+                    }
+                }
+                abort(uploadId, e);
+                if (e instanceof SdkException sdk) {
+                    throw S3Errors.map("put", key, sdk, t.errors());
+                }
+                throw e;
+            }
+        }
+
+        private CompletedPart uploadPart(String uploadId, int number, byte[] buf, int n) {
+            try {
+                if (failed.get()) {
+                    return null; // another part failed: skip the work, the upload is being aborted
+                }
+                UploadPartRequest.Builder req = UploadPartRequest.builder().bucket(t.bucket()).key(fullKey)
+                        .uploadId(uploadId).partNumber(number).contentLength((long) n);
+                String sum = null;
+                if (t.sha256()) {
+                    sum = sha256(buf, n);
+                    req.checksumSHA256(sum);
+                }
+                UploadPartResponse r = t.s3().uploadPart(req.build(), body(buf, n));
+                return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(sum).build();
+            } catch (RuntimeException e) {
+                failed.set(true);
+                throw e;
+            } finally {
+                t.pool().release(buf);
+            }
+        }
+
+        private CompletedPart await(Future<CompletedPart> f) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("put of '" + key + "' was interrupted; nothing was stored", e, true);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new StorageException("part upload of '" + key + "' failed: " + c, c, true);
+            }
+        }
+
+        private void abort(String uploadId, Throwable cause) {
+            try {
+                t.s3().abortMultipartUpload(b -> b.bucket(t.bucket()).key(fullKey).uploadId(uploadId));
+                LOG.debug("aborted multipart upload of '{}' after a failure", key);
+            } catch (SdkException e) {
+                cause.addSuppressed(e);
+                LOG.warn("multipart upload {} of '{}' in {} could not be aborted ({}); its parts stay stored until"
+                        + " S3ObjectStore.abortMultipartUploads(..) or a bucket lifecycle rule removes them",
+                        uploadId, key, t.errors().store(), e.getClass().getSimpleName());
+            }
+        }
+    }
+}
