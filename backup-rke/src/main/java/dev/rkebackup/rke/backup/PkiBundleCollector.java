@@ -1,0 +1,55 @@
+package dev.rkebackup.rke.backup;
+
+import dev.rkebackup.core.repository.ArtifactKind;
+import dev.rkebackup.core.repository.ArtifactSource;
+import dev.rkebackup.core.repository.BackupSetWriter;
+import dev.rkebackup.rke.node.NodeAccess;
+import dev.rkebackup.rke.node.RemoteFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Stores {@code pki.bundle.tar.gz} (RKE v0.1.8 to v0.1.x) from the first etcd node that has a readable copy. */
+final class PkiBundleCollector {
+    static final String FILE_NAME = "pki.bundle.tar.gz";
+    private static final Logger LOG = LoggerFactory.getLogger(PkiBundleCollector.class);
+
+    private final BackupSetWriter writer;
+    private final NodeSessions sessions;
+    private final String path;
+
+    PkiBundleCollector(BackupSetWriter writer, NodeSessions sessions, String directory) {
+        this.writer = writer;
+        this.sessions = sessions;
+        this.path = directory + "/" + FILE_NAME;
+    }
+
+    boolean collect() {
+        for (NodeSessions.Session s : sessions.sessions()) {
+            Optional<NodeAccess> access = s.accessIfConnected();
+            if (access.isEmpty()) {
+                continue;
+            }
+            try {
+                Optional<RemoteFile> f = access.get().stat(path);
+                if (f.isEmpty()) {
+                    continue;
+                }
+                try (InputStream in = access.get().openRead(path)) {
+                    writer.add(FILE_NAME, ArtifactKind.PKI_BUNDLE, ArtifactSource.node(s.node().address(), path), in,
+                            f.get().size());
+                }
+                return true;
+            } catch (IOException | RuntimeException e) {
+                if (SnapshotCollector.causeOf(e).isEmpty() && e instanceof RuntimeException re) {
+                    throw re;
+                }
+                LOG.warn("cannot copy {} from {}: {}; trying the next node", path, s.node().address(),
+                        e.getMessage());
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.rkebackup.rke.backup;
+
+import dev.rkebackup.core.repository.ArtifactEntry;
+import dev.rkebackup.core.repository.ArtifactKind;
+import dev.rkebackup.core.repository.ArtifactSource;
+import dev.rkebackup.core.repository.BackupSetWriter;
+import dev.rkebackup.rke.RkeVersion;
+import dev.rkebackup.rke.node.NodeAccess;
+import dev.rkebackup.rke.node.NodeAccessException;
+import dev.rkebackup.rke.node.RemoteFile;
+import dev.rkebackup.rke.snapshot.SnapshotCheck;
+import dev.rkebackup.rke.snapshot.SnapshotLayout;
+import dev.rkebackup.rke.snapshot.SnapshotVerifyingInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams the snapshot from the etcd nodes into a set, checking each copy on the way (bbolt header, SHA-256
+ * trailer, inside the zip for v0.2.5+). A copy that fails the check is removed from the set and reported.
+ */
+final class SnapshotCollector {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotCollector.class);
+
+    /** What collection produced. */
+    record Outcome(List<ArtifactEntry> stored, List<NodeReport> reports, boolean stateInSnapshot) {
+    }
+
+    private record Attempt(NodeReport report, ArtifactEntry entry, boolean stateEntry) {
+    }
+
+    private final BackupSetWriter writer;
+    private final NodeSessions sessions;
+    private final String snapshotName;
+    private final String fileName;
+    private final String remotePath;
+    private final SnapshotLayout layout;
+
+    SnapshotCollector(BackupSetWriter writer, NodeSessions sessions, RkeVersion version, String directory,
+            String snapshotName) {
+        this.writer = writer;
+        this.sessions = sessions;
+        this.snapshotName = snapshotName;
+        this.fileName = version.snapshotFileName(snapshotName);
+        this.remotePath = directory + "/" + fileName;
+        this.layout = version.zipsSnapshots() ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
+    }
+
+    Outcome collect(CollectionStrategy strategy) {
+        List<Attempt> attempts = new ArrayList<>();
+        if (strategy == CollectionStrategy.ALL_NODES) {
+            attempts.addAll(sessions.inParallel(s -> attempt(s, "snapshots/" + s.node().address() + "/" + fileName)));
+        } else {
+            boolean done = false;
+            for (NodeSessions.Session s : sessions.sessions()) {
+                if (done) {
+                    attempts.add(new Attempt(new NodeReport(s.node().address(), NodeReport.Status.NOT_NEEDED,
+                            "an earlier node's copy was stored"), null, false));
+                    continue;
+                }
+                Attempt a = attempt(s, "snapshots/" + fileName);
+                attempts.add(a);
+                done = a.entry() != null;
+            }
+        }
+        List<ArtifactEntry> stored = attempts.stream().map(Attempt::entry).filter(e -> e != null).toList();
+        boolean state = attempts.stream().anyMatch(a -> a.entry() != null && a.stateEntry());
+        return new Outcome(stored, attempts.stream().map(Attempt::report).toList(), state);
+    }
+
+    private Attempt attempt(NodeSessions.Session s, String artifactPath) {
+        String host = s.node().address();
+        Optional<NodeAccess> access = s.accessIfConnected();
+        if (access.isEmpty()) {
+            return fail(host, NodeReport.Status.UNREACHABLE, s.failure().getMessage());
+        }
+        NodeAccess node = access.get();
+        Optional<RemoteFile> file;
+        try {
+            file = node.stat(remotePath);
+        } catch (NodeAccessException e) {
+            return fail(host, status(e), e.getMessage());
+        }
+        if (file.isEmpty() || file.get().directory()) {
+            return fail(host, NodeReport.Status.MISSING, remotePath + " does not exist on " + node.describe());
+        }
+        SnapshotCheck check;
+        ArtifactEntry entry;
+        try (InputStream raw = node.openRead(remotePath);
+             SnapshotVerifyingInputStream in = SnapshotVerifyingInputStream.of(raw, layout, snapshotName)) {
+            entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node(host, remotePath), in,
+                    file.get().size(), Map.of("layout", layout.name().toLowerCase(Locale.ROOT)));
+            while (in.read() >= 0) {
+                // the store read exactly the declared size; reaching the end runs the final check
+            }
+            check = in.result().orElseThrow(() -> new IOException("snapshot check did not finish"));
+        } catch (NodeAccessException e) {
+            return fail(host, status(e), e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            Optional<NodeAccessException> nodeFault = causeOf(e);
+            if (nodeFault.isPresent()) {
+                return fail(host, status(nodeFault.get()), nodeFault.get().getMessage());
+            }
+            if (e instanceof RuntimeException re) {
+                throw re; // the store failed: not this node's fault, stop the job
+            }
+            return fail(host, NodeReport.Status.FAILED, "reading " + remotePath + " failed: " + e.getMessage());
+        }
+        if (!check.ok()) {
+            writer.discard(artifactPath);
+            LOG.warn("snapshot copy on {} is damaged ({}: {}); not stored", host, check.verdict(), check.detail());
+            return fail(host, NodeReport.Status.BAD_COPY, remotePath + " failed the integrity check: "
+                    + check.verdict() + " (" + check.detail() + ")");
+        }
+        if (layout == SnapshotLayout.RKE_ZIP) {
+            entry = writer.annotate(artifactPath, "stateEntry", String.valueOf(check.stateEntryPresent()));
+        }
+        return new Attempt(new NodeReport(host, NodeReport.Status.OK, "stored " + entry.size() + " bytes as "
+                + artifactPath), entry, check.stateEntryPresent());
+    }
+
+    private static Attempt fail(String host, NodeReport.Status status, String detail) {
+        return new Attempt(new NodeReport(host, status, detail == null ? "" : detail), null, false);
+    }
+
+    private static NodeReport.Status status(NodeAccessException e) {
+        return switch (e.problem()) {
+            case NOT_FOUND -> NodeReport.Status.MISSING;
+            case UNREACHABLE, AUTH_REFUSED, HOST_KEY_CHANGED, HOST_KEY_UNKNOWN, CONNECTION_LOST ->
+                    NodeReport.Status.UNREACHABLE;
+            default -> NodeReport.Status.FAILED;
+        };
+    }
+
+    static Optional<NodeAccessException> causeOf(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof NodeAccessException n) {
+                return Optional.of(n);
+            }
+        }
+        return Optional.empty();
+    }
+}
