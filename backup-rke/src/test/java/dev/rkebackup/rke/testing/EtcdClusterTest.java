@@ -61,6 +61,13 @@ class EtcdClusterTest {
     }
 
     @Test
+    void aMissingBinaryFailsWithTheDebianPackageToInstall() {
+        assertThatThrownBy(() -> Binaries.require("etcd-not-installed-here", "etcd-server"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("apt-get install -y etcd-server").hasMessageContaining("never skip");
+    }
+
+    @Test
     void badArgumentsAreRefused() {
         assertThatThrownBy(() -> EtcdCluster.builder().members(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ETCD.loadKeys("/x/", 1, 0)).isInstanceOf(IllegalArgumentException.class);
