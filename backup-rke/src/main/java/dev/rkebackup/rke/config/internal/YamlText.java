@@ -453,7 +453,7 @@ public final class YamlText {
     }
 
     static boolean plainOk(String v) {
-        if (v.isEmpty() || !v.matches("[A-Za-z0-9_./~@-][A-Za-z0-9_./~@:+=-]*") || v.endsWith(":")) {
+        if (v.isEmpty() || !v.matches("[A-Za-z0-9_./~-][A-Za-z0-9_./~@:+=-]*") || v.endsWith(":")) {
             return false;
         }
         return Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, v, true));
