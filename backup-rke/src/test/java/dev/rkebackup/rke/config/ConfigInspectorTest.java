@@ -134,13 +134,15 @@ class ConfigInspectorTest {
     void invalidNumbersAreFlagged() {
         ConfigInspection i = inspect(etcdNodes(3) + "services:\n  etcd:\n    backup_config:\n"
                 + "      interval_hours: 0\n      retention: 6\n");
-        assertThat(i.codes()).contains(WarningCode.INVALID_BACKUP_VALUE).doesNotContain(WarningCode.RETENTION_IS_A_COUNT);
+        assertThat(i.codes()).contains(WarningCode.INVALID_BACKUP_VALUE)
+                .doesNotContain(WarningCode.RETENTION_IS_A_COUNT);
         assertThat(i.backup().retentionWindow()).isZero();
     }
 
     @Test
     void versionsBeforeSnapshotsAreAnError() {
-        ConfigInspection i = ConfigInspector.inspect(ClusterConfig.parse(etcdNodes(3), "c.yml"), RkeVersion.of(0, 1, 6));
+        ConfigInspection i = ConfigInspector.inspect(ClusterConfig.parse(etcdNodes(3), "c.yml"),
+                RkeVersion.of(0, 1, 6));
         assertThat(i.codes()).contains(WarningCode.SNAPSHOTS_NOT_SUPPORTED_BY_VERSION);
         assertThat(i.hasErrors()).isTrue();
         assertThat(i.backup().recurring()).isFalse();
@@ -149,7 +151,8 @@ class ConfigInspectorTest {
 
     @Test
     void versionsNewerThanVerifiedAreFlaggedButTreatedAsNewest() {
-        ConfigInspection i = ConfigInspector.inspect(ClusterConfig.parse(etcdNodes(3), "c.yml"), RkeVersion.of(1, 8, 2));
+        ConfigInspection i = ConfigInspector.inspect(ClusterConfig.parse(etcdNodes(3), "c.yml"),
+                RkeVersion.of(1, 8, 2));
         assertThat(i.findings(WarningCode.RKE_VERSION_UNKNOWN).get(0).message()).contains("v1.8.2", "newer");
         assertThat(i.backup().manualFileName()).isEqualTo("<name>.zip");
         assertThat(i.toText()).contains("not verified");

@@ -94,7 +94,7 @@ class InternalsTest {
         for (String v : List.of("plain", "yes", "no", "~", "null", "12", "0x1F", "1.5", "a: b", "a #b", "#x",
                 "-x", "- x", "x:", "@at", "'q'", "\"dq\"", "tab\there", "line1\nline2\n", "trail\n\n", "é ü",
                 " lead", "", "s3.amazonaws.com", "minio:9000", "[x]", "{x}", "*alias", "&anchor", "!tag", "%", "`")) {
-            RenderedScalar r = YamlText.renderScalar(v);
+            RenderedScalar r = RenderedScalar.of(v);
             String yaml = r.asEntry("k", 0, 2, "\n");
             var node = SafeYaml.toJson(SourceText.of(yaml, "t"), SafeYaml.compose(SourceText.of(yaml, "t"))
                     .orElseThrow());
