@@ -72,7 +72,8 @@ public final class ConfigEditor {
     /**
      * Sets {@code services.etcd.backup_config.s3backupconfig} to exactly {@code s3}: existing fields are changed in
      * place (their line comments stay), fields absent from {@code s3} are removed, missing fields are added, and
-     * missing parent sections are created. Unknown keys inside the section are left alone.
+     * missing parent sections are created. Unknown keys inside the section are left alone, except when the section is
+     * written in flow style ({@code s3backupconfig: {...}}): that one entry is rewritten in block style.
      *
      * <p>Adding {@code backup_config} to a {@link ConfigGeneration#LEGACY} config makes RKE use
      * {@code interval_hours}/{@code retention} (defaults 12 h / 6) instead of {@code creation}/{@code retention} on the
@@ -91,7 +92,14 @@ public final class ConfigEditor {
         }
         YamlText y = YamlText.of(current.source());
         boolean existed = y.find(S3).filter(n -> !(n instanceof org.yaml.snakeyaml.nodes.ScalarNode)).isPresent();
-        SourceText text = y.ensureMapping(S3, all);
+        SourceText text;
+        if (y.isFlowMapping(S3)) {
+            // a one-line {...} section cannot be edited key by key; it is rewritten in block style
+            text = y.replaceWithBlock(BACKUP, "s3backupconfig", all);
+            existed = false;
+        } else {
+            text = y.ensureMapping(S3, all);
+        }
         if (existed) {
             text = setOrRemove(text, "access_key", s3.accessKey().map(k -> k.reveal()));
             text = setOrRemove(text, "secret_key", s3.secretKey().map(k -> k.reveal()));
@@ -112,7 +120,7 @@ public final class ConfigEditor {
 
     private static SourceText setOrRemove(SourceText text, String key, Optional<String> value) {
         YamlText y = YamlText.of(text);
-        return value.isPresent() ? y.setScalar(S3, key, YamlText.renderScalar(value.get())) : y.remove(S3, key);
+        return value.isPresent() ? y.setScalar(S3, key, RenderedScalar.of(value.get())) : y.remove(S3, key);
     }
 
     private static Lines s3Lines(S3BackupConfig s3) {
@@ -127,7 +135,7 @@ public final class ConfigEditor {
     }
 
     private static Lines add(Lines l, String key, Optional<String> value) {
-        return value.map(v -> l.with(key, YamlText.renderScalar(v))).orElse(l);
+        return value.map(v -> l.with(key, RenderedScalar.of(v))).orElse(l);
     }
 
     /**
@@ -152,26 +160,26 @@ public final class ConfigEditor {
         EtcdConfig etcd = current.etcd();
         boolean snapshotOff = etcd.snapshot().map(s -> !s).orElse(!version.recurringSnapshotsOnByDefault());
         if (snapshotOff) {
-            text = ensureEtcd(text, Lines.empty().with("snapshot", YamlText.renderLiteral(true)));
-            text = YamlText.of(text).setScalar(ETCD, "snapshot", YamlText.renderLiteral(true));
+            text = ensureEtcd(text, Lines.empty().with("snapshot", RenderedScalar.literal(true)));
+            text = YamlText.of(text).setScalar(ETCD, "snapshot", RenderedScalar.literal(true));
         }
         ConfigGeneration generation = current.configGeneration();
         if (version.supportsBackupConfig()) {
             Optional<BackupConfig> bc = etcd.backupConfig();
             if (bc.isPresent() && bc.get().enabled().equals(Optional.of(false))) {
-                text = YamlText.of(text).setScalar(BACKUP, "enabled", YamlText.renderLiteral(true));
+                text = YamlText.of(text).setScalar(BACKUP, "enabled", RenderedScalar.literal(true));
             } else if (generation != ConfigGeneration.LEGACY && bc.isEmpty()) {
                 text = YamlText.of(text).ensureMapping(BACKUP, Lines.empty()
-                        .with("interval_hours", YamlText.renderLiteral(12))
-                        .with("retention", YamlText.renderLiteral(6)));
+                        .with("interval_hours", RenderedScalar.literal(12))
+                        .with("retention", RenderedScalar.literal(6)));
             }
         } else {
-            text = ensureEtcd(text, Lines.empty().with("snapshot", YamlText.renderLiteral(true)));
+            text = ensureEtcd(text, Lines.empty().with("snapshot", RenderedScalar.literal(true)));
             if (etcd.creation().isEmpty()) {
-                text = YamlText.of(text).setScalar(ETCD, "creation", YamlText.renderScalar("12h"));
+                text = YamlText.of(text).setScalar(ETCD, "creation", RenderedScalar.of("12h"));
             }
             if (etcd.retention().isEmpty()) {
-                text = YamlText.of(text).setScalar(ETCD, "retention", YamlText.renderScalar("72h"));
+                text = YamlText.of(text).setScalar(ETCD, "retention", RenderedScalar.of("72h"));
             }
         }
         return next(text);
@@ -216,8 +224,8 @@ public final class ConfigEditor {
         SourceText text = current.source();
         text = YamlText.of(text).remove(ETCD, "creation");
         text = YamlText.of(text).remove(ETCD, "retention");
-        Lines content = Lines.empty().with("interval_hours", YamlText.renderLiteral(hours))
-                .with("retention", YamlText.renderLiteral(count));
+        Lines content = Lines.empty().with("interval_hours", RenderedScalar.literal(hours))
+                .with("retention", RenderedScalar.literal(count));
         text = YamlText.of(text).ensureMapping(BACKUP, content);
         LOG.debug("Migrated {} to backup_config: every {} h, keep {}", original.sourceName(), hours, count);
         return next(text);

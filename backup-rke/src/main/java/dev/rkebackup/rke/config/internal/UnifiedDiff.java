@@ -77,12 +77,12 @@ public final class UnifiedDiff {
                 lines.add(a.get(i));
                 i++;
                 j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+            } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                ops.add(new char[] {'-'}); // deletions first, as GNU diff prints them
+                lines.add(a.get(i++));
+            } else {
                 ops.add(new char[] {'+'});
                 lines.add(b.get(j++));
-            } else {
-                ops.add(new char[] {'-'});
-                lines.add(a.get(i++));
             }
         }
     }

@@ -7,12 +7,9 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Line-level surgery on YAML text guided by parser marks: every primitive changes only the lines (or the value span)
@@ -20,8 +17,6 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * marks are always fresh. Immutable; not a published API.
  */
 public final class YamlText {
-    private static final Resolver RESOLVER = new Resolver();
-
     private final SourceText source;
     private final Node root;
 
@@ -92,7 +87,7 @@ public final class YamlText {
      *
      * @param parentPath path of the mapping (must exist as a block mapping)
      * @param key the key
-     * @param rendered scalar rendering from {@link #renderScalar}, possibly multi-line (block scalar)
+     * @param rendered scalar rendering, possibly multi-line (block scalar)
      * @return the edited text
      */
     public SourceText setScalar(List<String> parentPath, String key, RenderedScalar rendered) {
@@ -111,9 +106,9 @@ public final class YamlText {
                 && v.getStartMark().getLine() == t.getKeyNode().getStartMark().getLine()
                 && !SafeYaml.isNull(v);
         if (singleLine && !rendered.multiLine()) {
-            if (v.getStartMark().getLine() == v.getEndMark().getLine() && v instanceof ScalarNode s
-                    && s.getValue().equals(rendered.value()) && rendered.plainOk() == isPlain(s)) {
-                return source;
+            ScalarNode s = (ScalarNode) v;
+            if (s.getValue().equals(rendered.value()) && (!rendered.isLiteral() || isPlain(s))) {
+                return source; // same value: keep the file's own quoting
             }
             int start = offset(v.getStartMark());
             int end = offset(v.getEndMark());
@@ -129,6 +124,43 @@ public final class YamlText {
 
     private static boolean isPlain(ScalarNode s) {
         return s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
+    }
+
+    /**
+     * Replaces a key's whole entry (key line through the last line of its value) with {@code key:} and block entries,
+     * e.g. to turn a flow-style mapping into block style. The key must start its own line in a block mapping.
+     *
+     * @param parentPath path of the block mapping holding the key
+     * @param key the key, which must exist
+     * @param content the new block entries (not empty)
+     * @return the edited text
+     */
+    public SourceText replaceWithBlock(List<String> parentPath, String key, Lines content) {
+        MappingNode parent = blockMapping(parentPath);
+        NodeTuple t = tuple(parent, key);
+        if (t == null) {
+            throw new IllegalStateException("no key " + key + " under " + parentPath);
+        }
+        requireKeyFirstOnLine(t, parentPath, key);
+        requireNotAlias(t, parentPath, key);
+        int keyLine = t.getKeyNode().getStartMark().getLine();
+        int indent = column(t.getKeyNode().getStartMark());
+        int from = source.lineStart(keyLine);
+        int to = source.nextLineStart(lastLine(t.getValueNode(), keyLine));
+        String nl = source.lineSeparator();
+        String text = " ".repeat(indent) + key + ":" + nl + content.render(indent + step(), step(), nl);
+        return replace(from, to, endsWithBreak(to) ? text : stripFinalBreak(text));
+    }
+
+    /**
+     * Tells whether the node at {@code path} is a flow-style ({@code {...}}) mapping.
+     *
+     * @param path the key path
+     * @return true for a flow mapping
+     */
+    public boolean isFlowMapping(List<String> path) {
+        return find(path).filter(n -> n instanceof MappingNode m
+                && m.getFlowStyle() == DumperOptions.FlowStyle.FLOW).isPresent();
     }
 
     /**
@@ -223,18 +255,6 @@ public final class YamlText {
         }
         sb.append(content.render(indent + keys.size() * step, step, nl));
         return sb.toString();
-    }
-
-    /**
-     * Inserts entries at the end of the block mapping at {@code path} (at its children's indentation).
-     *
-     * @param path the mapping
-     * @param content entries to add
-     * @return the edited text
-     */
-    public SourceText appendEntries(List<String> path, Lines content) {
-        MappingNode m = blockMapping(path);
-        return insertAfter(m, content.render(childIndent(m, path), step(), source.lineSeparator()));
     }
 
     private MappingNode blockMapping(List<String> path) {
@@ -364,7 +384,8 @@ public final class YamlText {
             NodeTuple lt = m.getValue().get(m.getValue().size() - 1);
             return Math.max(keyLine, lastLine(lt.getValueNode(), lt.getKeyNode().getStartMark().getLine()));
         }
-        if (v instanceof SequenceNode s && s.getFlowStyle() != DumperOptions.FlowStyle.FLOW && !s.getValue().isEmpty()) {
+        if (v instanceof SequenceNode s && s.getFlowStyle() != DumperOptions.FlowStyle.FLOW
+                && !s.getValue().isEmpty()) {
             Node item = s.getValue().get(s.getValue().size() - 1);
             return Math.max(keyLine, lastLine(item, item.getStartMark().getLine()));
         }
@@ -392,33 +413,5 @@ public final class YamlText {
         String edited = t.substring(0, from) + text + t.substring(to);
         String withBom = (source.hasBom() ? "\uFEFF" : "") + edited;
         return SourceText.of(withBom, source.name());
-    }
-
-    /**
-     * Renders a string value as YAML: plain when that reads back as the same string, a literal block for multi-line
-     * text that allows it, otherwise double-quoted with escapes.
-     *
-     * @param value the text
-     * @return the rendering
-     */
-    public static RenderedScalar renderScalar(String value) {
-        return RenderedScalar.of(value, plainOk(value));
-    }
-
-    /**
-     * Renders a number or boolean as a plain scalar.
-     *
-     * @param value e.g. {@code 12} or {@code true}
-     * @return the rendering
-     */
-    public static RenderedScalar renderLiteral(Object value) {
-        return RenderedScalar.literalValue(String.valueOf(value));
-    }
-
-    static boolean plainOk(String v) {
-        if (v.isEmpty() || !v.matches("[A-Za-z0-9_./~@-][A-Za-z0-9_./~@:+=-]*") || v.endsWith(":")) {
-            return false;
-        }
-        return Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, v, true));
     }
 }
