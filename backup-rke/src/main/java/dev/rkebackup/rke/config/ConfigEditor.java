@@ -45,6 +45,7 @@ public final class ConfigEditor {
     private static final List<String> ETCD = List.of("services", "etcd");
     private static final List<String> BACKUP = List.of("services", "etcd", "backup_config");
     private static final List<String> S3 = List.of("services", "etcd", "backup_config", "s3backupconfig");
+    private static final Set<String> SECRET_KEYS = Set.of("access_key", "secret_key", "ssh_key");
 
     private final ClusterConfig original;
     private final ClusterConfig current;
@@ -274,15 +275,17 @@ public final class ConfigEditor {
     }
 
     /**
-     * A unified diff from the original to the edited text, for review before writing. Lines holding a secret
-     * ({@code access_key}, {@code secret_key}, {@code ssh_key}) show the key name with a redaction marker instead of
-     * the value.
+     * A unified diff from the original to the edited text, for review before writing. The values of
+     * {@code access_key}, {@code secret_key} and {@code ssh_key} (also multi-line inline keys shown as context) are
+     * replaced with a redaction marker; a changed secret still shows as a changed line.
      *
      * @return the diff; empty when nothing changed
      */
     public String diff() {
         String name = original.sourcePath().map(Path::toString).orElse(original.sourceName());
-        return SecretLines.redact(UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text()));
+        return UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text(),
+                YamlText.of(original.source()).secretLines(SECRET_KEYS),
+                YamlText.of(current.source()).secretLines(SECRET_KEYS));
     }
 
     /**

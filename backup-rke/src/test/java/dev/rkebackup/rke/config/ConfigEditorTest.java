@@ -420,4 +420,16 @@ class ConfigEditorTest {
                         "+        access_key: ********", "         bucket_name: b")
                 .doesNotContain("old-secret", "new-secret", "AKIA1");
     }
+
+    @Test
+    void diffContextNeverShowsAnInlineSshKey() {
+        String yaml = "nodes:\n  - address: a\n    user: u\n    role: [etcd]\n    ssh_key: |\n"
+                + "      -----BEGIN OPENSSH PRIVATE KEY-----\n      UHJpdmF0ZUtleU1hdGVyaWFs\n"
+                + "      -----END OPENSSH PRIVATE KEY-----\n";
+        ConfigEditor e = ConfigEditor.of(ClusterConfig.parse(yaml, "c.yml"))
+                .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build());
+        assertThat(e.diff()).doesNotContain("UHJpdmF0ZUtleU1hdGVyaWFs", "PRIVATE KEY")
+                .contains("       ********\n", "+services:");
+        assertThat(e.text()).startsWith(yaml);
+    }
 }
