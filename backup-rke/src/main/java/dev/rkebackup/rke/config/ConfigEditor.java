@@ -11,10 +11,7 @@ import dev.rkebackup.rke.config.internal.SourceText;
 import dev.rkebackup.rke.config.internal.UnifiedDiff;
 import dev.rkebackup.rke.config.internal.YamlText;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -308,7 +305,8 @@ public final class ConfigEditor {
     /**
      * Writes the edit over the original file: first a copy of the original to {@code <file>.bak} (or {@code .bak.N}
      * when that exists; never overwritten) with the original's permissions, then the new content atomically with the
-     * original's permissions. Refuses when the file changed since it was loaded.
+     * original's permissions (and owner/group where the process may set them). Refuses when the file changed since it
+     * was loaded.
      *
      * @return the path of the backup copy
      * @throws IllegalStateException if the config was not loaded from a file, or nothing changed
@@ -327,10 +325,8 @@ public final class ConfigEditor {
                 throw new InvalidInputException(path + " changed on disk since it was loaded; nothing was written. "
                         + "Load it again and repeat the edit.");
             }
-            Set<PosixFilePermission> perms = Files.getFileAttributeView(path, PosixFileAttributeView.class) == null
-                    ? AtomicFiles.PRIVATE : Files.getPosixFilePermissions(path);
             Path backup = AtomicFiles.backupCopy(path);
-            AtomicFiles.write(path, bytes(), perms);
+            AtomicFiles.replace(path, bytes());
             LOG.info("Edited {} (original kept as {})", path, backup);
             return backup;
         } catch (IOException e) {

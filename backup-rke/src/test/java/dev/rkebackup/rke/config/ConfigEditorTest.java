@@ -432,4 +432,22 @@ class ConfigEditorTest {
                 .contains("       ********\n", "+services:");
         assertThat(e.text()).startsWith(yaml);
     }
+
+    @Test
+    void applyKeepsTheOwnerWhereThatIsPermitted(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("cluster.yml");
+        Files.writeString(file, NODES);
+        var lookup = file.getFileSystem().getUserPrincipalLookupService();
+        var me = Files.getOwner(file);
+        var nobody = lookup.lookupPrincipalByName("nobody");
+        boolean canChown;
+        try {
+            Files.setOwner(file, nobody);
+            canChown = true;
+        } catch (IOException e) {
+            canChown = false; // not root: files stay ours
+        }
+        ConfigEditor.of(ClusterConfig.load(file)).withS3(s3()).apply();
+        assertThat(Files.getOwner(file)).isEqualTo(canChown ? nobody : me);
+    }
 }
