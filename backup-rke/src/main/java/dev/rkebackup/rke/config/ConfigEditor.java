@@ -11,10 +11,7 @@ import dev.rkebackup.rke.config.internal.SourceText;
 import dev.rkebackup.rke.config.internal.UnifiedDiff;
 import dev.rkebackup.rke.config.internal.YamlText;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +42,7 @@ public final class ConfigEditor {
     private static final List<String> ETCD = List.of("services", "etcd");
     private static final List<String> BACKUP = List.of("services", "etcd", "backup_config");
     private static final List<String> S3 = List.of("services", "etcd", "backup_config", "s3backupconfig");
+    private static final Set<String> SECRET_KEYS = Set.of("access_key", "secret_key", "ssh_key");
 
     private final ClusterConfig original;
     private final ClusterConfig current;
@@ -274,15 +272,17 @@ public final class ConfigEditor {
     }
 
     /**
-     * A unified diff from the original to the edited text, for review before writing. Lines holding a secret
-     * ({@code access_key}, {@code secret_key}, {@code ssh_key}) show the key name with a redaction marker instead of
-     * the value.
+     * A unified diff from the original to the edited text, for review before writing. The values of
+     * {@code access_key}, {@code secret_key} and {@code ssh_key} (also multi-line inline keys shown as context) are
+     * replaced with a redaction marker; a changed secret still shows as a changed line.
      *
      * @return the diff; empty when nothing changed
      */
     public String diff() {
         String name = original.sourcePath().map(Path::toString).orElse(original.sourceName());
-        return SecretLines.redact(UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text()));
+        return UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text(),
+                YamlText.of(original.source()).secretLines(SECRET_KEYS),
+                YamlText.of(current.source()).secretLines(SECRET_KEYS));
     }
 
     /**
@@ -305,7 +305,8 @@ public final class ConfigEditor {
     /**
      * Writes the edit over the original file: first a copy of the original to {@code <file>.bak} (or {@code .bak.N}
      * when that exists; never overwritten) with the original's permissions, then the new content atomically with the
-     * original's permissions. Refuses when the file changed since it was loaded.
+     * original's permissions (and owner/group where the process may set them). Refuses when the file changed since it
+     * was loaded.
      *
      * @return the path of the backup copy
      * @throws IllegalStateException if the config was not loaded from a file, or nothing changed
@@ -324,10 +325,8 @@ public final class ConfigEditor {
                 throw new InvalidInputException(path + " changed on disk since it was loaded; nothing was written. "
                         + "Load it again and repeat the edit.");
             }
-            Set<PosixFilePermission> perms = Files.getFileAttributeView(path, PosixFileAttributeView.class) == null
-                    ? AtomicFiles.PRIVATE : Files.getPosixFilePermissions(path);
             Path backup = AtomicFiles.backupCopy(path);
-            AtomicFiles.write(path, bytes(), perms);
+            AtomicFiles.replace(path, bytes());
             LOG.info("Edited {} (original kept as {})", path, backup);
             return backup;
         } catch (IOException e) {

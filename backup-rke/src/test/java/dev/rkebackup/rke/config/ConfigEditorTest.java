@@ -420,4 +420,34 @@ class ConfigEditorTest {
                         "+        access_key: ********", "         bucket_name: b")
                 .doesNotContain("old-secret", "new-secret", "AKIA1");
     }
+
+    @Test
+    void diffContextNeverShowsAnInlineSshKey() {
+        String yaml = "nodes:\n  - address: a\n    user: u\n    role: [etcd]\n    ssh_key: |\n"
+                + "      -----BEGIN OPENSSH PRIVATE KEY-----\n      UHJpdmF0ZUtleU1hdGVyaWFs\n"
+                + "      -----END OPENSSH PRIVATE KEY-----\n";
+        ConfigEditor e = ConfigEditor.of(ClusterConfig.parse(yaml, "c.yml"))
+                .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build());
+        assertThat(e.diff()).doesNotContain("UHJpdmF0ZUtleU1hdGVyaWFs", "PRIVATE KEY")
+                .contains("       ********\n", "+services:");
+        assertThat(e.text()).startsWith(yaml);
+    }
+
+    @Test
+    void applyKeepsTheOwnerWhereThatIsPermitted(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("cluster.yml");
+        Files.writeString(file, NODES);
+        var lookup = file.getFileSystem().getUserPrincipalLookupService();
+        var me = Files.getOwner(file);
+        var nobody = lookup.lookupPrincipalByName("nobody");
+        boolean canChown;
+        try {
+            Files.setOwner(file, nobody);
+            canChown = true;
+        } catch (IOException e) {
+            canChown = false; // not root: files stay ours
+        }
+        ConfigEditor.of(ClusterConfig.load(file)).withS3(s3()).apply();
+        assertThat(Files.getOwner(file)).isEqualTo(canChown ? nobody : me);
+    }
 }

@@ -206,4 +206,24 @@ class ConfigInspectorTest {
                 "on, every 6h, retention 4 snapshots => kept 24h", "/opt/rke/etcd-snapshots/<RFC3339 time>_etcd.zip",
                 "key prefix f/", "access_key=********").doesNotContain("AK,", "SK");
     }
+
+    @Test
+    void theMisspellingsNamedInTheIssueAreCaught() {
+        ConfigInspection i = inspect(etcdNodes(3) + "services:\n  etcd:\n    backup_config:\n      intervalHours: 6\n"
+                + "      s3_backup_config:\n        bucket_name: b\n      s3backupconfig:\n        bucket_name: b\n"
+                + "        endpoint: e\n        endpoint_ca: x\n");
+        assertThat(i.findings(WarningCode.UNKNOWN_BACKUP_KEY)).extracting(ConfigWarning::message)
+                .anySatisfy(m -> assertThat(m).contains("intervalHours", "did you mean `interval_hours`"))
+                .anySatisfy(m -> assertThat(m).contains("s3_backup_config", "did you mean `s3backupconfig`"))
+                .anySatisfy(m -> assertThat(m).contains("endpoint_ca", "did you mean `custom_ca`"));
+        assertThat(i.findings(WarningCode.UNKNOWN_BACKUP_KEY)).extracting(ConfigWarning::line)
+                .containsExactlyInAnyOrder(8, 9, 14);
+    }
+
+    @Test
+    void etcdAtTheTopLevelIsCaught() {
+        ConfigInspection i = inspect(etcdNodes(3) + "etcd:\n  snapshot: true\n");
+        assertThat(i.findings(WarningCode.UNKNOWN_BACKUP_KEY)).singleElement()
+                .satisfies(w -> assertThat(w.message()).contains("did you mean `services.etcd`"));
+    }
 }

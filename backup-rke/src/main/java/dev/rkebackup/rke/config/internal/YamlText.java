@@ -1,8 +1,11 @@
 package dev.rkebackup.rke.config.internal;
 
 import dev.rkebackup.core.InvalidInputException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -59,6 +62,57 @@ public final class YamlText {
             cur = t.getValueNode();
         }
         return Optional.ofNullable(cur);
+    }
+
+    /**
+     * Where secret values are in the text, for masking them in displays: for every mapping entry whose key is in
+     * {@code secretKeys} (at any depth), each line holding part of its value, mapped to the character offset within
+     * that line from which to mask.
+     *
+     * @param secretKeys keys whose values are secret, e.g. {@code secret_key}, {@code ssh_key}
+     * @return zero-based line number to mask-from offset (within the line)
+     */
+    public Map<Integer, Integer> secretLines(Set<String> secretKeys) {
+        Map<Integer, Integer> result = new HashMap<>();
+        if (root != null) {
+            collectSecrets(root, secretKeys, result, 0);
+        }
+        return result;
+    }
+
+    private void collectSecrets(Node node, Set<String> keys, Map<Integer, Integer> out, int depth) {
+        if (depth > SafeYaml.MAX_DEPTH) {
+            return;
+        }
+        if (node instanceof SequenceNode seq) {
+            seq.getValue().forEach(n -> collectSecrets(n, keys, out, depth + 1));
+            return;
+        }
+        if (!(node instanceof MappingNode m)) {
+            return;
+        }
+        for (NodeTuple t : m.getValue()) {
+            Node v = t.getValueNode();
+            if (t.getKeyNode() instanceof ScalarNode k && keys.contains(k.getValue()) && !isAlias(t)) {
+                int first = v.getStartMark().getLine();
+                int last = lastLine(v, t.getKeyNode().getStartMark().getLine());
+                for (int line = first; line <= last; line++) {
+                    int from = line == first ? offset(v.getStartMark()) - source.lineStart(line)
+                            : indentOf(source.line(line));
+                    out.merge(line, from, Math::min);
+                }
+            } else if (!isAlias(t)) {
+                collectSecrets(v, keys, out, depth + 1);
+            }
+        }
+    }
+
+    private static int indentOf(String line) {
+        int i = 0;
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        return i;
     }
 
     /** The last tuple with this key (yaml.v2: last duplicate wins). */
