@@ -71,6 +71,10 @@ final class SnapshotSaver {
         config.nodes().forEach(n -> n.sshKey().ifPresent(secrets::add));
         boolean flags = s3 != null && request.upload() == SnapshotSaveRequest.Upload.GIVEN
                 && request.keysOnCommandLine();
+        if (request.keysOnCommandLine() && !flags) {
+            LOG.info("keysOnCommandLine has no effect for snapshot {}: no S3 settings were given in code, so the "
+                    + "keys (if any) come from {}", name, configFile);
+        }
         PrivateConfigCopy.ConfigWriter writer = writer(config, request, s3, flags, configS3.isPresent(), configFile);
         List<Path> siblings = new ArrayList<>();
         config.stateFilePath().ifPresent(siblings::add);

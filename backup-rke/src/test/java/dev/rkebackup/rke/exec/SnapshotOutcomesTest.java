@@ -181,6 +181,27 @@ class SnapshotOutcomesTest {
     }
 
     @Test
+    void parallelRunsOfOneRunnerUseSeparatePrivateCopies() throws Exception {
+        Cluster c = Cluster.builder(ETCD, "v1.6.3", tmp).build();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> c.runner.snapshotSave(SnapshotSaveRequest.builder(c.config).name("pa").build()));
+            var b = pool.submit(() -> c.runner.snapshotSave(SnapshotSaveRequest.builder(c.config).name("pb").build()));
+            assertThat(a.get().status()).isEqualTo(SnapshotStatus.SUCCESS);
+            assertThat(b.get().status()).isEqualTo(SnapshotStatus.SUCCESS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(c.standin.invocations()).filteredOn(i -> i.text("command").equals("etcd snapshot-save"))
+                .extracting(i -> i.text("configPath")).doesNotHaveDuplicates().hasSize(2);
+        assertThat(c.standin.snapshotDir("10.0.0.1").resolve("pa.zip")).exists();
+        assertThat(c.standin.snapshotDir("10.0.0.1").resolve("pb.zip")).exists();
+        try (Stream<Path> left = Files.list(c.workDir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void exitZeroWithoutTheFinalMessageIsUnconfirmed() throws Exception {
         Cluster c = Cluster.builder(ETCD, "v1.3.15", tmp).build();
         Path fake = tmp.resolve("fake/rke");
