@@ -140,7 +140,8 @@ public final class ConfigEditor {
      * Makes RKE run recurring snapshots, in the form {@code version} understands: {@code services.etcd.snapshot} is
      * set to true when it is false (or unset on v0.1.7–v0.1.11, where it defaults to false); on v0.2.0+ a config
      * without backup settings gets an explicit {@code backup_config} with the defaults ({@code interval_hours: 12},
-     * {@code retention: 6}) and {@code enabled: false} (which breaks snapshots) becomes true. The legacy schedule
+     * {@code retention: 6}) and {@code enabled: false} without both values (which breaks snapshots) becomes true.
+     * The legacy schedule
      * ({@code creation}/{@code retention}) is left as it is; RKE's defaults apply where it is unset.
      *
      * @param version the RKE version that will run {@code rke up}
@@ -164,7 +165,9 @@ public final class ConfigEditor {
         ConfigGeneration generation = current.configGeneration();
         if (version.supportsBackupConfig()) {
             Optional<BackupConfig> bc = etcd.backupConfig();
-            if (bc.isPresent() && bc.get().enabled().equals(Optional.of(false))) {
+            boolean trap = bc.isPresent() && bc.get().enabled().equals(Optional.of(false))
+                    && (bc.get().intervalHours().isEmpty() || bc.get().retention().isEmpty());
+            if (trap) {
                 text = YamlText.of(text).setScalar(BACKUP, "enabled", RenderedScalar.literal(true));
             } else if (generation != ConfigGeneration.LEGACY && bc.isEmpty()) {
                 text = YamlText.of(text).ensureMapping(BACKUP, Lines.empty()

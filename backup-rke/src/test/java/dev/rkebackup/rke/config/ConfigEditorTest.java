@@ -299,6 +299,14 @@ class ConfigEditorTest {
     }
 
     @Test
+    void enabledFalseWithExplicitValuesIsLeftAlone() {
+        String yaml = NODES + "services:\n  etcd:\n    backup_config:\n      enabled: false\n"
+                + "      interval_hours: 6\n      retention: 4\n";
+        assertThat(ConfigEditor.of(ClusterConfig.parse(yaml, "c.yml"))
+                .enableRecurringSnapshots(RkeVersion.parse("v1.2.8")).isChanged()).isFalse();
+    }
+
+    @Test
     void enableRecurringOnOldLegacyVersionSetsTheSnapshotSwitch() {
         ConfigEditor e = ConfigEditor.of(ClusterConfig.parse(NODES, "c.yml"))
                 .enableRecurringSnapshots(RkeVersion.parse("v0.1.9"));
