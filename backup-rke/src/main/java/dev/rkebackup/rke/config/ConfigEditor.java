@@ -140,8 +140,9 @@ public final class ConfigEditor {
      * Makes RKE run recurring snapshots, in the form {@code version} understands: {@code services.etcd.snapshot} is
      * set to true when it is false (or unset on v0.1.7–v0.1.11, where it defaults to false); on v0.2.0+ a config
      * without backup settings gets an explicit {@code backup_config} with the defaults ({@code interval_hours: 12},
-     * {@code retention: 6}) and {@code enabled: false} (which breaks snapshots) becomes true; on v0.1.x missing
-     * {@code creation}/{@code retention} are written as {@code 12h}/{@code 72h}.
+     * {@code retention: 6}) and {@code enabled: false} without both values (which breaks snapshots) becomes true.
+     * The legacy schedule
+     * ({@code creation}/{@code retention}) is left as it is; RKE's defaults apply where it is unset.
      *
      * @param version the RKE version that will run {@code rke up}
      * @return an editor holding the edited text (the same text when nothing was needed)
@@ -164,20 +165,14 @@ public final class ConfigEditor {
         ConfigGeneration generation = current.configGeneration();
         if (version.supportsBackupConfig()) {
             Optional<BackupConfig> bc = etcd.backupConfig();
-            if (bc.isPresent() && bc.get().enabled().equals(Optional.of(false))) {
+            boolean trap = bc.isPresent() && bc.get().enabled().equals(Optional.of(false))
+                    && (bc.get().intervalHours().isEmpty() || bc.get().retention().isEmpty());
+            if (trap) {
                 text = YamlText.of(text).setScalar(BACKUP, "enabled", RenderedScalar.literal(true));
             } else if (generation != ConfigGeneration.LEGACY && bc.isEmpty()) {
                 text = YamlText.of(text).ensureMapping(BACKUP, Lines.empty()
                         .with("interval_hours", RenderedScalar.literal(12))
                         .with("retention", RenderedScalar.literal(6)));
-            }
-        } else {
-            text = ensureEtcd(text, Lines.empty().with("snapshot", RenderedScalar.literal(true)));
-            if (etcd.creation().isEmpty()) {
-                text = YamlText.of(text).setScalar(ETCD, "creation", RenderedScalar.of("12h"));
-            }
-            if (etcd.retention().isEmpty()) {
-                text = YamlText.of(text).setScalar(ETCD, "retention", RenderedScalar.of("72h"));
             }
         }
         return next(text);

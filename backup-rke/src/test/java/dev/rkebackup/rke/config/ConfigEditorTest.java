@@ -229,6 +229,11 @@ class ConfigEditorTest {
                 .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build());
         assertThat(e.text()).isEqualTo(NODES + "services:\n  etcd:\n    backup_config:   # to do\n"
                 + "      s3backupconfig:\n        bucket_name: b\n        endpoint: e\n  kubelet: {}\n");
+        String flow = NODES + "services: {}  # none yet\n";
+        assertThat(ConfigEditor.of(ClusterConfig.parse(flow, "c.yml"))
+                .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build()).text())
+                .isEqualTo(NODES + "services:  # none yet\n  etcd:\n    backup_config:\n      s3backupconfig:\n"
+                        + "        bucket_name: b\n        endpoint: e\n");
         String tilde = NODES + "services:\n  etcd: ~\n";
         assertThat(ConfigEditor.of(ClusterConfig.parse(tilde, "c.yml"))
                 .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build()).text())
@@ -294,11 +299,18 @@ class ConfigEditorTest {
     }
 
     @Test
-    void enableRecurringOnOldLegacyVersionWritesExplicitLegacyFields() {
+    void enabledFalseWithExplicitValuesIsLeftAlone() {
+        String yaml = NODES + "services:\n  etcd:\n    backup_config:\n      enabled: false\n"
+                + "      interval_hours: 6\n      retention: 4\n";
+        assertThat(ConfigEditor.of(ClusterConfig.parse(yaml, "c.yml"))
+                .enableRecurringSnapshots(RkeVersion.parse("v1.2.8")).isChanged()).isFalse();
+    }
+
+    @Test
+    void enableRecurringOnOldLegacyVersionSetsTheSnapshotSwitch() {
         ConfigEditor e = ConfigEditor.of(ClusterConfig.parse(NODES, "c.yml"))
                 .enableRecurringSnapshots(RkeVersion.parse("v0.1.9"));
-        assertThat(e.text()).isEqualTo(NODES + "services:\n  etcd:\n    snapshot: true\n    creation: 12h\n"
-                + "    retention: 72h\n");
+        assertThat(e.text()).isEqualTo(NODES + "services:\n  etcd:\n    snapshot: true\n");
         ConfigInspection i = ConfigInspector.inspect(e.edited(), RkeVersion.parse("v0.1.9"));
         assertThat(i.backup().recurring()).isTrue();
         assertThat(i.codes()).doesNotContain(WarningCode.RECURRING_DISABLED);

@@ -264,12 +264,14 @@ public final class YamlText {
             cur = t.getValueNode();
             found++;
         }
-        if (found == path.size() && cur instanceof MappingNode) {
+        boolean empty = SafeYaml.isNull(cur) || cur instanceof MappingNode em && em.getValue().isEmpty()
+                && em.getFlowStyle() == DumperOptions.FlowStyle.FLOW;
+        if (found == path.size() && cur instanceof MappingNode && !empty) {
             blockMapping(path);
             return source;
         }
-        if (last != null && SafeYaml.isNull(cur)) {
-            // `key:` (or `key: ~`) with an empty value: drop the null text, add the children below the key line
+        if (last != null && empty) {
+            // `key:`, `key: ~` or `key: {}`: drop the empty value text, add the children below the key line
             requireKeyFirstOnLine(last, path.subList(0, found - 1), path.get(found - 1));
             int keyLine = last.getKeyNode().getStartMark().getLine();
             int indent = column(last.getKeyNode().getStartMark()) + step();
