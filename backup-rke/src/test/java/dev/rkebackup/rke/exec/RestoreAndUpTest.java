@@ -130,14 +130,16 @@ class RestoreAndUpTest {
     }
 
     @Test
-    void legacyVersionGetsSnapshotTrueAndDurations() throws Exception {
+    void legacyVersionGetsSnapshotTrueAndItsOwnDefaultSchedule() throws Exception {
         Cluster c = Cluster.builder(ETCD, "v0.1.9", tmp).noStateFile()
                 .yaml("services:\n  etcd:\n    snapshot: false\n").build();
         RecurringSnapshotsResult r = c.runner.applyRecurringSnapshots(c.config);
         assertThat(r.confirmed()).isTrue();
         RkeStandin.Invocation inv = c.standin.invocations().get(c.standin.invocations().size() - 1);
         assertThat(inv.json().path("recurring").path("enabled").asBoolean()).isTrue();
-        assertThat(inv.json().path("recurring").path("creation").asText()).isEqualTo("12h");
+        // v0.1.7-v0.1.11 defaults when creation/retention are unset: every 5m0s, keep 24h (rke-facts 2.1)
+        assertThat(inv.json().path("recurring").path("creation").asText()).isEqualTo("5m0s");
+        assertThat(inv.json().path("recurring").path("retention").asText()).isEqualTo("24h");
         assertThat(Files.readString(c.config)).contains("snapshot: true");
     }
 
