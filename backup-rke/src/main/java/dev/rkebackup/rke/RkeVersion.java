@@ -30,7 +30,10 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class RkeVersion implements Comparable<RkeVersion> {
-    /** Newest release the facts were checked against; versions beyond its minor line (v1.6.x) are not {@link #isKnown()}. */
+    /**
+     * Newest release the facts were checked against; versions beyond its minor line (v1.6.x) are not
+     * {@link #isKnown()}.
+     */
     public static final RkeVersion NEWEST_VERIFIED = new RkeVersion(1, 6, 3, "", false);
 
     /** Order by major, minor, patch; then a release sorts after its pre-releases; {@code dev} sorts last. */
@@ -42,8 +45,8 @@ public final class RkeVersion implements Comparable<RkeVersion> {
             .thenComparing(v -> v.preRelease.isEmpty())
             .thenComparing(v -> v.preRelease);
 
-    private static final Pattern VERSION = Pattern.compile(
-            "v?(\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})(?:-([0-9A-Za-z][0-9A-Za-z.\\-]{0,63}))?(?:\\+[0-9A-Za-z.\\-]{1,64})?");
+    private static final Pattern VERSION = Pattern.compile("v?(\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})"
+            + "(?:-([0-9A-Za-z][0-9A-Za-z.\\-]{0,63}))?(?:\\+[0-9A-Za-z.\\-]{1,64})?");
     private static final String CLI_PREFIX = "rke version ";
     private static final int MAX_INPUT = 200;
 
@@ -293,7 +296,7 @@ public final class RkeVersion implements Comparable<RkeVersion> {
         return onLine(1, 4) && patch >= 19 || onLine(1, 5) && patch >= 10 || inRange(1, 6, 0, 5);
     }
 
-    /** @return true from v1.4.19 / v1.5.10 / v1.6.0: cluster state is the Secret {@code kube-system/full-cluster-state} */
+    /** @return true from v1.4.19 / v1.5.10 / v1.6.0: state is in the Secret {@code kube-system/full-cluster-state} */
     public boolean storesStateInSecret() {
         if (onLine(1, 4)) {
             return patch >= 19;

@@ -247,4 +247,20 @@ class CorpusTest {
                     }
                 });
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void enablingRecurringSnapshotsChangesOnlyTheSwitches(Expect e) throws IOException {
+        ClusterConfig config = ClusterConfig.load(resource(e.file()));
+        RkeVersion version = e.version() == null ? RkeVersion.parse("dev") : RkeVersion.parse(e.version());
+        ConfigEditor edit = ConfigEditor.of(config).enableRecurringSnapshots(version);
+        List<String> removed = edit.diff().lines().filter(l -> l.startsWith("-") && !l.startsWith("---")).toList();
+        assertThat(removed).allSatisfy(l -> assertThat(l).containsAnyOf("snapshot: false", "enabled: false"));
+        ConfigInspection after = ConfigInspector.inspect(edit.edited(), version);
+        assertThat(after.backup().recurring()).isTrue();
+        assertThat(after.codes()).doesNotContain(RECURRING_DISABLED, ENABLED_FALSE_WITHOUT_VALUES);
+        assertThat(edit.isChanged()).isEqualTo(e.codes().contains(RECURRING_DISABLED)
+                || e.codes().contains(ENABLED_FALSE_WITHOUT_VALUES) || e.generation() == NONE
+                && version.supportsBackupConfig());
+    }
 }

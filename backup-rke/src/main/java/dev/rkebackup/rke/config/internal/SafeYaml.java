@@ -96,16 +96,6 @@ public final class SafeYaml {
     }
 
     /**
-     * The scalar's resolved type, as yaml.v2 would see it.
-     *
-     * @param node a scalar node
-     * @return the SnakeYAML tag (int, float, bool, null, str, ...)
-     */
-    public static Tag tagOf(ScalarNode node) {
-        return node.getTag();
-    }
-
-    /**
      * Tells whether a scalar is a YAML null ({@code ~}, {@code null}, empty).
      *
      * @param node the node

@@ -1,18 +1,18 @@
 package dev.rkebackup.rke.config.internal;
 
 import dev.rkebackup.core.InvalidInputException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Line-level surgery on YAML text guided by parser marks: every primitive changes only the lines (or the value span)
@@ -20,8 +20,6 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * marks are always fresh. Immutable; not a published API.
  */
 public final class YamlText {
-    private static final Resolver RESOLVER = new Resolver();
-
     private final SourceText source;
     private final Node root;
 
@@ -66,6 +64,57 @@ public final class YamlText {
         return Optional.ofNullable(cur);
     }
 
+    /**
+     * Where secret values are in the text, for masking them in displays: for every mapping entry whose key is in
+     * {@code secretKeys} (at any depth), each line holding part of its value, mapped to the character offset within
+     * that line from which to mask.
+     *
+     * @param secretKeys keys whose values are secret, e.g. {@code secret_key}, {@code ssh_key}
+     * @return zero-based line number to mask-from offset (within the line)
+     */
+    public Map<Integer, Integer> secretLines(Set<String> secretKeys) {
+        Map<Integer, Integer> result = new HashMap<>();
+        if (root != null) {
+            collectSecrets(root, secretKeys, result, 0);
+        }
+        return result;
+    }
+
+    private void collectSecrets(Node node, Set<String> keys, Map<Integer, Integer> out, int depth) {
+        if (depth > SafeYaml.MAX_DEPTH) {
+            return;
+        }
+        if (node instanceof SequenceNode seq) {
+            seq.getValue().forEach(n -> collectSecrets(n, keys, out, depth + 1));
+            return;
+        }
+        if (!(node instanceof MappingNode m)) {
+            return;
+        }
+        for (NodeTuple t : m.getValue()) {
+            Node v = t.getValueNode();
+            if (t.getKeyNode() instanceof ScalarNode k && keys.contains(k.getValue()) && !isAlias(t)) {
+                int first = v.getStartMark().getLine();
+                int last = lastLine(v, t.getKeyNode().getStartMark().getLine());
+                for (int line = first; line <= last; line++) {
+                    int from = line == first ? offset(v.getStartMark()) - source.lineStart(line)
+                            : indentOf(source.line(line));
+                    out.merge(line, from, Math::min);
+                }
+            } else if (!isAlias(t)) {
+                collectSecrets(v, keys, out, depth + 1);
+            }
+        }
+    }
+
+    private static int indentOf(String line) {
+        int i = 0;
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        return i;
+    }
+
     /** The last tuple with this key (yaml.v2: last duplicate wins). */
     private static NodeTuple tuple(MappingNode m, String key) {
         NodeTuple found = null;
@@ -92,7 +141,7 @@ public final class YamlText {
      *
      * @param parentPath path of the mapping (must exist as a block mapping)
      * @param key the key
-     * @param rendered scalar rendering from {@link #renderScalar}, possibly multi-line (block scalar)
+     * @param rendered scalar rendering, possibly multi-line (block scalar)
      * @return the edited text
      */
     public SourceText setScalar(List<String> parentPath, String key, RenderedScalar rendered) {
@@ -111,9 +160,9 @@ public final class YamlText {
                 && v.getStartMark().getLine() == t.getKeyNode().getStartMark().getLine()
                 && !SafeYaml.isNull(v);
         if (singleLine && !rendered.multiLine()) {
-            if (v.getStartMark().getLine() == v.getEndMark().getLine() && v instanceof ScalarNode s
-                    && s.getValue().equals(rendered.value()) && rendered.plainOk() == isPlain(s)) {
-                return source;
+            ScalarNode s = (ScalarNode) v;
+            if (s.getValue().equals(rendered.value()) && (!rendered.isLiteral() || isPlain(s))) {
+                return source; // same value: keep the file's own quoting
             }
             int start = offset(v.getStartMark());
             int end = offset(v.getEndMark());
@@ -215,12 +264,14 @@ public final class YamlText {
             cur = t.getValueNode();
             found++;
         }
-        if (found == path.size() && cur instanceof MappingNode) {
+        boolean empty = SafeYaml.isNull(cur) || cur instanceof MappingNode em && em.getValue().isEmpty()
+                && em.getFlowStyle() == DumperOptions.FlowStyle.FLOW;
+        if (found == path.size() && cur instanceof MappingNode && !empty) {
             blockMapping(path);
             return source;
         }
-        if (last != null && SafeYaml.isNull(cur)) {
-            // `key:` (or `key: ~`) with an empty value: drop the null text, add the children below the key line
+        if (last != null && empty) {
+            // `key:`, `key: ~` or `key: {}`: drop the empty value text, add the children below the key line
             requireKeyFirstOnLine(last, path.subList(0, found - 1), path.get(found - 1));
             int keyLine = last.getKeyNode().getStartMark().getLine();
             int indent = column(last.getKeyNode().getStartMark()) + step();
@@ -260,18 +311,6 @@ public final class YamlText {
         }
         sb.append(content.render(indent + keys.size() * step, step, nl));
         return sb.toString();
-    }
-
-    /**
-     * Inserts entries at the end of the block mapping at {@code path} (at its children's indentation).
-     *
-     * @param path the mapping
-     * @param content entries to add
-     * @return the edited text
-     */
-    public SourceText appendEntries(List<String> path, Lines content) {
-        MappingNode m = blockMapping(path);
-        return insertAfter(m, content.render(childIndent(m, path), step(), source.lineSeparator()));
     }
 
     private MappingNode blockMapping(List<String> path) {
@@ -401,7 +440,8 @@ public final class YamlText {
             NodeTuple lt = m.getValue().get(m.getValue().size() - 1);
             return Math.max(keyLine, lastLine(lt.getValueNode(), lt.getKeyNode().getStartMark().getLine()));
         }
-        if (v instanceof SequenceNode s && s.getFlowStyle() != DumperOptions.FlowStyle.FLOW && !s.getValue().isEmpty()) {
+        if (v instanceof SequenceNode s && s.getFlowStyle() != DumperOptions.FlowStyle.FLOW
+                && !s.getValue().isEmpty()) {
             Node item = s.getValue().get(s.getValue().size() - 1);
             return Math.max(keyLine, lastLine(item, item.getStartMark().getLine()));
         }
@@ -429,33 +469,5 @@ public final class YamlText {
         String edited = t.substring(0, from) + text + t.substring(to);
         String withBom = (source.hasBom() ? "\uFEFF" : "") + edited;
         return SourceText.of(withBom, source.name());
-    }
-
-    /**
-     * Renders a string value as YAML: plain when that reads back as the same string, a literal block for multi-line
-     * text that allows it, otherwise double-quoted with escapes.
-     *
-     * @param value the text
-     * @return the rendering
-     */
-    public static RenderedScalar renderScalar(String value) {
-        return RenderedScalar.of(value, plainOk(value));
-    }
-
-    /**
-     * Renders a number or boolean as a plain scalar.
-     *
-     * @param value e.g. {@code 12} or {@code true}
-     * @return the rendering
-     */
-    public static RenderedScalar renderLiteral(Object value) {
-        return RenderedScalar.literalValue(String.valueOf(value));
-    }
-
-    static boolean plainOk(String v) {
-        if (v.isEmpty() || !v.matches("[A-Za-z0-9_./~@-][A-Za-z0-9_./~@:+=-]*") || v.endsWith(":")) {
-            return false;
-        }
-        return Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, v, true));
     }
 }
