@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Checks real etcd snapshots (taken with etcdctl from a real etcd) and damaged copies of them. */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SnapshotVerifyingInputStreamTest {
     private static final String NAME = "rke_etcd_snapshot_2026-11-26T11:00:00+00:00";
     @TempDir

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.security.MessageDigest;
@@ -123,6 +124,8 @@ public final class SftpFiles implements AutoCloseable {
             }
             out.sort(Comparator.comparing(RemoteFile::name));
             return out;
+        } catch (UncheckedIOException e) {
+            throw failure("list", directory, e.getCause());
         } catch (IOException e) {
             throw failure("list", directory, e);
         }
@@ -204,6 +207,19 @@ public final class SftpFiles implements AutoCloseable {
                                     + " the network, then retry"
                             : nae.getMessage();
                     throw new IOException(msg, new NodeAccessException(nae.problem(), node, msg, e));
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } catch (IOException e) {
+                    if (sessionOpen()) {
+                        throw e;
+                    }
+                    // the connection is gone; the read already failed and there is nothing left to release
+                    LOG.debug("closing {} on {} after the connection broke: {}", path, node, e.toString());
                 }
             }
         };
