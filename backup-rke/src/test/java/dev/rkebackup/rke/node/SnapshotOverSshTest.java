@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rkebackup.core.Secret;
 import dev.rkebackup.rke.node.testing.SshNodes;
-import dev.rkebackup.rke.snapshot.EtcdSnapshotFixture;
 import dev.rkebackup.rke.snapshot.SnapshotCheck;
 import dev.rkebackup.rke.snapshot.SnapshotVerdict;
 import dev.rkebackup.rke.snapshot.SnapshotVerifyingInputStream;
+import dev.rkebackup.rke.testing.EtcdCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +44,8 @@ class SnapshotOverSshTest {
     @Test
     void firstIntactCopyWinsAndDamagedOrMissingCopiesAreReportedPerNode() throws Exception {
         byte[] db;
-        try (EtcdSnapshotFixture etcd = EtcdSnapshotFixture.start(Files.createDirectories(dir.resolve("etcd")))) {
-            etcd.load(20, 20_000, 7);
+        try (EtcdCluster etcd = EtcdCluster.start(1)) {
+            etcd.loadKeys("/registry/test/", 20, 20_000);
             db = Files.readAllBytes(etcd.snapshot(dir.resolve("snap.db")));
         }
         byte[] good = zip(db);
