@@ -43,6 +43,9 @@ class OpenSshInteropTest {
     private static Path edKey;
     private static Path certKey;
     private static Path encKey;
+    private static Path encRsaKey;
+    private static Process rsaAgent;
+    private static Path rsaAgentSocket;
     private static Path knownHosts;
     private static OpenSshServer sshd;
     private static Process agent;
@@ -64,6 +67,7 @@ class OpenSshInteropTest {
         rsaKey = SshNodes.generateUserKey(base.resolve("id_rsa"), SshNodes.KeyType.RSA, "");
         edKey = SshNodes.generateUserKey(base.resolve("id_ed25519"), SshNodes.KeyType.ED25519, "");
         encKey = SshNodes.generateUserKey(base.resolve("id_enc"), SshNodes.KeyType.ED25519, "agent-only-pass");
+        encRsaKey = SshNodes.generateUserKey(base.resolve("id_enc_rsa"), SshNodes.KeyType.RSA, "agent-only-pass");
         certKey = SshNodes.generateUserKey(base.resolve("id_cert"), SshNodes.KeyType.ED25519, "");
         Path ca = SshNodes.generateUserKey(base.resolve("ca"), SshNodes.KeyType.ED25519, "");
         OpenSshServer.run(List.of("/usr/bin/ssh-keygen", "-q", "-s", ca.toString(), "-I", "rkb-test", "-n",
@@ -77,26 +81,30 @@ class OpenSshInteropTest {
         full = base.resolve("full");
 
         sshd = OpenSshServer.start(base, List.of(Path.of(rsaKey + ".pub"), Path.of(edKey + ".pub"),
-                Path.of(encKey + ".pub")), Path.of(ca + ".pub"), full, "1m");
+                Path.of(encKey + ".pub"), Path.of(encRsaKey + ".pub")), Path.of(ca + ".pub"), full, "1m");
         knownHosts = Files.writeString(base.resolve("known_hosts"), sshd.knownHostsLine() + "\n");
-        startAgent();
+        agentSocket = base.resolve("agent.sock");
+        agent = startAgent(agentSocket, encKey);
+        rsaAgentSocket = base.resolve("agent-rsa.sock");
+        rsaAgent = startAgent(rsaAgentSocket, encRsaKey);
     }
 
-    private static void startAgent() throws Exception {
-        agentSocket = base.resolve("agent.sock");
-        agent = new ProcessBuilder("/usr/bin/ssh-agent", "-D", "-a", agentSocket.toString())
-                .redirectErrorStream(true).redirectOutput(base.resolve("agent.log").toFile()).start();
+    /** Starts ssh-agent on a socket and adds a passphrase-protected key to it (through SSH_ASKPASS). */
+    private static Process startAgent(Path socket, Path key) throws Exception {
+        Process agentProcess = new ProcessBuilder("/usr/bin/ssh-agent", "-D", "-a", socket.toString())
+                .redirectErrorStream(true).redirectOutput(base.resolve(socket.getFileName() + ".log").toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!Files.exists(agentSocket)) {
+        while (!Files.exists(socket)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("ssh-agent did not create " + agentSocket);
+                throw new IllegalStateException("ssh-agent did not create " + socket);
             }
             Thread.sleep(20);
         }
         Path askpass = Files.writeString(base.resolve("askpass.sh"), "#!/bin/sh\necho agent-only-pass\n");
         Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
-        ProcessBuilder add = new ProcessBuilder("/usr/bin/ssh-add", encKey.toString()).redirectErrorStream(true);
-        add.environment().put("SSH_AUTH_SOCK", agentSocket.toString());
+        ProcessBuilder add = new ProcessBuilder("/usr/bin/ssh-add", key.toString()).redirectErrorStream(true);
+        add.environment().put("SSH_AUTH_SOCK", socket.toString());
         add.environment().put("SSH_ASKPASS", askpass.toString());
         add.environment().put("SSH_ASKPASS_REQUIRE", "force");
         add.environment().put("DISPLAY", ":0");
@@ -104,13 +112,16 @@ class OpenSshInteropTest {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as("ssh-add: %s", out).isZero();
+        return agentProcess;
     }
 
     @AfterAll
     static void stop() throws Exception {
         Files.deleteIfExists(SUDOERS);
-        if (agent != null) {
-            agent.destroy();
+        for (Process a : new Process[] {agent, rsaAgent}) {
+            if (a != null) {
+                a.destroy();
+            }
         }
         if (sshd != null) {
             sshd.close();
@@ -175,6 +186,22 @@ class OpenSshInteropTest {
         }
         assertThatThrownBy(() -> SshNodeAccess.connect(endpoint("root", encKey).build()))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("ssh_agent_auth");
+        // RSA through the agent must use rsa-sha2 signatures: OpenSSH 9 refuses ssh-rsa (SHA-1)
+        try (SshNodeAccess node = SshNodeAccess.connect(endpoint("root", encRsaKey)
+                .key(SshKey.agent(rsaAgentSocket)).build())) {
+            assertThat(node.stat(snapPath())).isPresent();
+        }
+    }
+
+    @Test
+    void hashedKnownHostsEntriesAreUnderstood() throws Exception {
+        Path hashed = Files.writeString(base.resolve("known_hosts_hashed"), sshd.knownHostsLine() + "\n");
+        OpenSshServer.run(List.of("/usr/bin/ssh-keygen", "-q", "-H", "-f", hashed.toString()));
+        assertThat(Files.readString(hashed)).startsWith("|1|");
+        try (SshNodeAccess node = SshNodeAccess.connect(endpoint("root", edKey)
+                .hostKeys(HostKeyPolicy.knownHosts(hashed)).build())) {
+            assertThat(node.stat(snapPath())).isPresent();
+        }
     }
 
     @Test

@@ -10,10 +10,13 @@ import dev.rkebackup.rke.node.testing.SshNodes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -150,6 +153,21 @@ class SshNodeAccessTest {
                     });
         } finally {
             n.restart();
+        }
+    }
+
+    @Test
+    void serverThatNeverSpeaksSshTimesOutAsUnreachable() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            NodeEndpoint e = nodes.endpoint(0).port(silent.getLocalPort()).connectTimeout(Duration.ofSeconds(1))
+                    .build();
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> SshNodeAccess.connect(e)).isInstanceOfSatisfying(NodeAccessException.class,
+                    ex -> {
+                        assertThat(ex.problem()).isEqualTo(Problem.UNREACHABLE);
+                        assertThat(ex.getMessage()).contains("127.0.0.1:" + silent.getLocalPort());
+                    });
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
         }
     }
 
