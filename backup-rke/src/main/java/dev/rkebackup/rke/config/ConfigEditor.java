@@ -7,6 +7,7 @@ import dev.rkebackup.rke.config.internal.AtomicFiles;
 import dev.rkebackup.rke.config.internal.GoDuration;
 import dev.rkebackup.rke.config.internal.Lines;
 import dev.rkebackup.rke.config.internal.RenderedScalar;
+import dev.rkebackup.rke.config.internal.SecretLines;
 import dev.rkebackup.rke.config.internal.SourceText;
 import dev.rkebackup.rke.config.internal.UnifiedDiff;
 import dev.rkebackup.rke.config.internal.YamlText;
@@ -276,8 +277,8 @@ public final class ConfigEditor {
     public String diff() {
         String name = original.sourcePath().map(Path::toString).orElse(original.sourceName());
         return UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text(),
-                YamlText.of(original.source()).secretLines(SECRET_KEYS),
-                YamlText.of(current.source()).secretLines(SECRET_KEYS));
+                SecretLines.find(original.source(), SECRET_KEYS),
+                SecretLines.find(current.source(), SECRET_KEYS));
     }
 
     /**
