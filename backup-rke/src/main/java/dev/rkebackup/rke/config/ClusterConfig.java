@@ -146,6 +146,30 @@ public final class ClusterConfig {
         return sshKeyPath;
     }
 
+    /**
+     * The private key file RKE uses for a node: its own {@code ssh_key_path}, else the cluster's. Not used by RKE
+     * when the node has an inline {@code ssh_key} or when {@link #sshAgentAuth()} is on.
+     *
+     * @param node a node of this config
+     * @return the key path as written (may start with {@code ~})
+     */
+    public String sshKeyPathFor(RkeNode node) {
+        return node.sshKeyPath().filter(p -> !p.isEmpty()).orElse(sshKeyPath);
+    }
+
+    /**
+     * The SSH certificate file RKE uses for a node: its own {@code ssh_cert_path}, else the cluster's.
+     *
+     * @param node a node of this config
+     * @return the certificate path, empty when neither is set (or the node has an inline {@code ssh_cert})
+     */
+    public Optional<String> sshCertPathFor(RkeNode node) {
+        if (node.sshCert().isPresent()) {
+            return Optional.empty();
+        }
+        return node.sshCertPath().filter(p -> !p.isEmpty()).or(this::sshCertPath);
+    }
+
     /** @return {@code ssh_cert_path} (RKE v0.2.0+) */
     public Optional<String> sshCertPath() {
         return Optional.ofNullable(sshCertPath);

@@ -7,6 +7,7 @@ import dev.rkebackup.rke.config.internal.AtomicFiles;
 import dev.rkebackup.rke.config.internal.GoDuration;
 import dev.rkebackup.rke.config.internal.Lines;
 import dev.rkebackup.rke.config.internal.RenderedScalar;
+import dev.rkebackup.rke.config.internal.SecretLines;
 import dev.rkebackup.rke.config.internal.SourceText;
 import dev.rkebackup.rke.config.internal.UnifiedDiff;
 import dev.rkebackup.rke.config.internal.YamlText;
@@ -276,8 +277,8 @@ public final class ConfigEditor {
     public String diff() {
         String name = original.sourcePath().map(Path::toString).orElse(original.sourceName());
         return UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text(),
-                YamlText.of(original.source()).secretLines(SECRET_KEYS),
-                YamlText.of(current.source()).secretLines(SECRET_KEYS));
+                SecretLines.find(original.source(), SECRET_KEYS),
+                SecretLines.find(current.source(), SECRET_KEYS));
     }
 
     /**
@@ -300,8 +301,8 @@ public final class ConfigEditor {
     /**
      * Writes the edit over the original file: first a copy of the original to {@code <file>.bak} (or {@code .bak.N}
      * when that exists; never overwritten) with the original's permissions, then the new content atomically with the
-     * original's permissions (and owner/group where the process may set them). Refuses when the file changed since it
-     * was loaded.
+     * original's permissions (and owner/group where the process may set them). When the path is a symbolic link, the
+     * file it points to is edited and the link stays. Refuses when the file changed since it was loaded.
      *
      * @return the path of the backup copy
      * @throws IllegalStateException if the config was not loaded from a file, or nothing changed
@@ -320,8 +321,10 @@ public final class ConfigEditor {
                 throw new InvalidInputException(path + " changed on disk since it was loaded; nothing was written. "
                         + "Load it again and repeat the edit.");
             }
-            Path backup = AtomicFiles.backupCopy(path);
-            AtomicFiles.replace(path, bytes());
+            // edit the file a symbolic link points to, keeping the link
+            Path real = path.toRealPath();
+            Path backup = AtomicFiles.backupCopy(real);
+            AtomicFiles.replace(real, bytes());
             LOG.info("Edited {} (original kept as {})", path, backup);
             return backup;
         } catch (IOException e) {

@@ -34,7 +34,8 @@ final class InspectionFormat {
         row(sb, "Backup settings", scheme(i.generation()) + " (RKE uses " + scheme(b.schemeUsed()) + ")");
         row(sb, "Nodes", i.nodeCount() + ", etcd: " + i.etcdNodes().size()
                 + (i.etcdNodes().isEmpty() ? "" : " (" + String.join(", ", i.etcdNodes()) + ")"));
-        row(sb, "etcd quorum", q.members() == 0 ? "no etcd members" : q.members() + " members, majority "
+        row(sb, "etcd quorum", q.members() == 0 ? "no etcd members"
+                : WarningRules.plural(q.members(), "member") + ", majority "
                 + q.majority() + ", tolerates " + WarningRules.plural(q.faultTolerance(), "failure"));
         row(sb, "Recurring snapshots", b.recurring() ? "on, every " + human(b.interval()) + ", retention "
                 + b.retentionConfigured() + " => kept " + withDays(b.retentionWindow()) : "off");

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -274,5 +275,17 @@ class BadInputTest {
         String yaml = nodes("deep: " + "[".repeat(500) + "]".repeat(500) + "\n");
         assertThatThrownBy(() -> ClusterConfig.parse(yaml, "deep.yml")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("deep.yml");
+    }
+
+    @Test
+    void syntaxErrorsNearSecretsDoNotEchoThem() {
+        String head = nodes("services:\n  etcd:\n    backup_config:\n      s3backupconfig:\n");
+        for (String bad : List.of("        secret_key: \"TopSecretValue\n", "        secret_key: TopSecret: Value\n",
+                "        secret_key: 'TopSecretValue\n", "        secret_key: TopSecretValue\n       bad: [\n")) {
+            assertThatThrownBy(() -> ClusterConfig.parse(head + bad, "c.yml"))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("c.yml: line")
+                    .satisfies(t -> assertThat(t.getMessage()).doesNotContain("TopSecret"));
+        }
     }
 }

@@ -462,4 +462,15 @@ class ConfigEditorTest {
         ConfigEditor.of(ClusterConfig.load(file)).withS3(s3()).apply();
         assertThat(Files.getOwner(file)).isEqualTo(canChown ? nobody : me);
     }
+
+    @Test
+    void applyThroughASymlinkEditsTheTargetAndKeepsTheLink(@TempDir Path dir) throws IOException {
+        Path real = dir.resolve("real.yml");
+        Files.writeString(real, NODES);
+        Path link = Files.createSymbolicLink(dir.resolve("cluster.yml"), real);
+        Path backup = ConfigEditor.of(ClusterConfig.load(link)).withS3(s3()).apply();
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).contains("s3backupconfig:");
+        assertThat(backup).isEqualTo(dir.resolve("real.yml.bak"));
+    }
 }

@@ -1,11 +1,8 @@
 package dev.rkebackup.rke.config.internal;
 
 import dev.rkebackup.core.InvalidInputException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -64,66 +61,8 @@ public final class YamlText {
         return Optional.ofNullable(cur);
     }
 
-    /**
-     * Where secret values are in the text, for masking them in displays: for every mapping entry whose key is in
-     * {@code secretKeys} (at any depth), each line holding part of its value, mapped to the character offset within
-     * that line from which to mask.
-     *
-     * @param secretKeys keys whose values are secret, e.g. {@code secret_key}, {@code ssh_key}
-     * @return zero-based line number to mask-from offset (within the line)
-     */
-    public Map<Integer, Integer> secretLines(Set<String> secretKeys) {
-        Map<Integer, Integer> result = new HashMap<>();
-        if (root != null) {
-            collectSecrets(root, secretKeys, result, 0);
-        }
-        return result;
-    }
-
-    private void collectSecrets(Node node, Set<String> keys, Map<Integer, Integer> out, int depth) {
-        if (depth > SafeYaml.MAX_DEPTH) {
-            return;
-        }
-        if (node instanceof SequenceNode seq) {
-            seq.getValue().forEach(n -> collectSecrets(n, keys, out, depth + 1));
-            return;
-        }
-        if (!(node instanceof MappingNode m)) {
-            return;
-        }
-        for (NodeTuple t : m.getValue()) {
-            Node v = t.getValueNode();
-            if (t.getKeyNode() instanceof ScalarNode k && keys.contains(k.getValue()) && !isAlias(t)) {
-                int first = v.getStartMark().getLine();
-                int last = lastLine(v, t.getKeyNode().getStartMark().getLine());
-                for (int line = first; line <= last; line++) {
-                    int from = line == first ? offset(v.getStartMark()) - source.lineStart(line)
-                            : indentOf(source.line(line));
-                    out.merge(line, from, Math::min);
-                }
-            } else if (!isAlias(t)) {
-                collectSecrets(v, keys, out, depth + 1);
-            }
-        }
-    }
-
-    private static int indentOf(String line) {
-        int i = 0;
-        while (i < line.length() && line.charAt(i) == ' ') {
-            i++;
-        }
-        return i;
-    }
-
-    /** The last tuple with this key (yaml.v2: last duplicate wins). */
     private static NodeTuple tuple(MappingNode m, String key) {
-        NodeTuple found = null;
-        for (NodeTuple t : m.getValue()) {
-            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
-                found = t;
-            }
-        }
-        return found;
+        return YamlNodes.tuple(m, key);
     }
 
     private NodeTuple requireTuple(List<String> parentPath, String key) {
@@ -355,12 +294,8 @@ public final class YamlText {
         }
     }
 
-    /** An alias value is the anchored node itself, whose marks lie before the key that references it. */
     private static boolean isAlias(NodeTuple t) {
-        Mark key = t.getKeyNode().getStartMark();
-        Mark value = t.getValueNode().getStartMark();
-        return value.getLine() < key.getLine()
-                || value.getLine() == key.getLine() && value.getColumn() < key.getColumn();
+        return YamlNodes.isAlias(t);
     }
 
     private void requireKeyFirstOnLine(NodeTuple t, List<String> parentPath, String key) {
@@ -434,26 +369,8 @@ public final class YamlText {
         return s.endsWith(nl) ? s.substring(0, s.length() - nl.length()) : s;
     }
 
-    /** Zero-based last line holding content of a value node. */
     private int lastLine(Node v, int keyLine) {
-        if (v instanceof MappingNode m && m.getFlowStyle() != DumperOptions.FlowStyle.FLOW && !m.getValue().isEmpty()) {
-            NodeTuple lt = m.getValue().get(m.getValue().size() - 1);
-            return Math.max(keyLine, lastLine(lt.getValueNode(), lt.getKeyNode().getStartMark().getLine()));
-        }
-        if (v instanceof SequenceNode s && s.getFlowStyle() != DumperOptions.FlowStyle.FLOW
-                && !s.getValue().isEmpty()) {
-            Node item = s.getValue().get(s.getValue().size() - 1);
-            return Math.max(keyLine, lastLine(item, item.getStartMark().getLine()));
-        }
-        Mark end = v.getEndMark();
-        int line = end.getLine();
-        if (end.getColumn() == 0 && line > v.getStartMark().getLine()) {
-            line--;
-        }
-        while (line > keyLine && source.line(line).isBlank()) {
-            line--;
-        }
-        return Math.max(line, keyLine);
+        return YamlNodes.lastLine(source, v, keyLine);
     }
 
     private int offset(Mark m) {
