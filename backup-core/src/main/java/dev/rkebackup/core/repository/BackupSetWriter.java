@@ -1,0 +1,264 @@
+package dev.rkebackup.core.repository;
+
+import dev.rkebackup.core.BackupException;
+import dev.rkebackup.core.IntegrityException;
+import dev.rkebackup.core.InvalidInputException;
+import dev.rkebackup.core.internal.HashingInputStream;
+import dev.rkebackup.core.internal.Listeners;
+import dev.rkebackup.core.internal.ManifestCodec;
+import dev.rkebackup.core.storage.ObjectInfo;
+import dev.rkebackup.core.storage.ObjectKeys;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one backup set: artifacts first, each streamed once and measured on the way, then the manifest, last.
+ * Until {@link #commit()} the set does not exist for listing, verification, fetching or retention. Closing a writer
+ * that was not committed removes what it wrote.
+ *
+ * <p>{@link #add} may be called from several threads at once (artifacts from several nodes in parallel).
+ *
+ * <pre>{@code
+ * try (BackupSetWriter w = repository.newSet(SetMetadata.of("prod"))) {
+ *     w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local(path), in, size);
+ *     Manifest m = w.commit();
+ * }
+ * }</pre>
+ */
+public final class BackupSetWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupSetWriter.class);
+
+    private final BackupRepository repository;
+    private final String setId;
+    private final Instant createdAt;
+    private final SetMetadata metadata;
+    private final List<ArtifactEntry> entries = new ArrayList<>();
+    private final List<String> pathsInFlight = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private boolean finished;
+
+    BackupSetWriter(BackupRepository repository, String setId, Instant createdAt, SetMetadata metadata) {
+        this.repository = repository;
+        this.setId = setId;
+        this.createdAt = createdAt;
+        this.metadata = metadata;
+    }
+
+    /**
+     * The new set's identifier.
+     *
+     * @return the set id
+     */
+    public String setId() {
+        return setId;
+    }
+
+    /**
+     * Streams one artifact into the set, computing its size and SHA-256 on the way. The caller owns and closes
+     * {@code content}. If the stream fails (including a verifying filter throwing
+     * {@link IntegrityException}), nothing is stored under the artifact's path.
+     *
+     * @param path the artifact's path in the set
+     * @param kind what it is
+     * @param source where it comes from
+     * @param content its bytes
+     * @param length the exact number of bytes
+     * @param attributes free-form facts to record with it
+     * @return the recorded entry
+     * @throws InvalidInputException if the path is invalid or already used in this set
+     * @throws BackupException if storing failed
+     */
+    public ArtifactEntry add(String path, ArtifactKind kind, ArtifactSource source, InputStream content, long length,
+            Map<String, String> attributes) {
+        ObjectKeys.validate(path);
+        if (path.equals(BackupRepository.MANIFEST_NAME)) {
+            throw new InvalidInputException("artifact path '" + path + "' is reserved for the manifest");
+        }
+        synchronized (this) {
+            checkOpen();
+            if (pathsInFlight.contains(path)) {
+                throw new InvalidInputException("artifact path '" + path + "' is already used in set " + setId);
+            }
+            pathsInFlight.add(path);
+        }
+        String key = repository.key(setId, path);
+        Listeners.started(repository.listener(), path, length);
+        HashingInputStream hashing = new HashingInputStream(content, repository.listener(), path, length);
+        boolean ok = false;
+        try {
+            repository.store().put(key, hashing, length);
+            if (hashing.count() != length) {
+                throw new IntegrityException("artifact '" + path + "' yielded " + hashing.count() + " bytes, "
+                        + length + " were declared; nothing was stored");
+            }
+            ObjectInfo stored = repository.store().stat(key).orElseThrow(() -> new IntegrityException(
+                    "artifact '" + path + "' is not visible in " + repository.store().describe()
+                            + " right after it was written; check the store"));
+            if (stored.size() != length) {
+                throw new IntegrityException("artifact '" + path + "' was stored with " + stored.size()
+                        + " bytes instead of " + length + "; check the store");
+            }
+            ArtifactEntry entry = new ArtifactEntry(path, kind, length, hashing.sha256Hex(), source, attributes);
+            synchronized (this) {
+                entries.add(entry);
+            }
+            ok = true;
+            LOG.debug("stored {} ({} bytes, sha256 {}) in set {}", path, length, entry.sha256(), setId);
+            return entry;
+        } finally {
+            Listeners.finished(repository.listener(), path, hashing.count(), ok);
+            if (!ok) {
+                synchronized (this) {
+                    pathsInFlight.remove(path);
+                }
+                repository.deleteQuietly(List.of(key));
+            }
+        }
+    }
+
+    /**
+     * Streams one artifact into the set without attributes.
+     *
+     * @param path the artifact's path in the set
+     * @param kind what it is
+     * @param source where it comes from
+     * @param content its bytes; the caller closes it
+     * @param length the exact number of bytes
+     * @return the recorded entry
+     * @throws InvalidInputException if the path is invalid or already used
+     * @throws BackupException if storing failed
+     */
+    public ArtifactEntry add(String path, ArtifactKind kind, ArtifactSource source, InputStream content,
+            long length) {
+        return add(path, kind, source, content, length, Map.of());
+    }
+
+    /**
+     * Stores small in-memory content (a config file) as an artifact.
+     *
+     * @param path the artifact's path in the set
+     * @param kind what it is
+     * @param source where it comes from
+     * @param content the bytes
+     * @return the recorded entry
+     */
+    public ArtifactEntry add(String path, ArtifactKind kind, ArtifactSource source, byte[] content) {
+        return add(path, kind, source, new ByteArrayInputStream(content), content.length, Map.of());
+    }
+
+    /**
+     * Removes an artifact that was added but should not be part of the set after all.
+     *
+     * @param path the artifact's path
+     */
+    public synchronized void discard(String path) {
+        checkOpen();
+        if (entries.removeIf(e -> e.path().equals(path))) {
+            pathsInFlight.remove(path);
+            repository.deleteQuietly(List.of(repository.key(setId, path)));
+        }
+    }
+
+    /**
+     * Adds a remark to the manifest.
+     *
+     * @param note a human-readable sentence
+     */
+    public synchronized void note(String note) {
+        checkOpen();
+        notes.add(note);
+    }
+
+    /**
+     * The artifacts stored so far.
+     *
+     * @return a snapshot of the entries
+     */
+    public synchronized List<ArtifactEntry> artifacts() {
+        return List.copyOf(entries);
+    }
+
+    /**
+     * Writes the manifest, marking the set complete. After this the set exists.
+     *
+     * @return the manifest
+     * @throws BackupException if the manifest could not be stored (the artifacts are then removed)
+     */
+    public Manifest commit() {
+        return finish(true);
+    }
+
+    /**
+     * Writes the manifest of a set that lacks something a restore needs, on explicit request. The reasons are
+     * recorded as notes.
+     *
+     * @param reasons what is missing and why
+     * @return the manifest, with {@code complete == false}
+     */
+    public Manifest commitIncomplete(List<String> reasons) {
+        synchronized (this) {
+            checkOpen();
+            notes.addAll(reasons);
+        }
+        return finish(false);
+    }
+
+    private Manifest finish(boolean complete) {
+        Manifest m;
+        synchronized (this) {
+            checkOpen();
+            m = new Manifest(Manifest.SCHEMA_VERSION, setId, createdAt, BackupRepository.libraryVersion(),
+                    metadata, complete, notes, entries);
+            finished = true;
+        }
+        byte[] json = ManifestCodec.write(m);
+        String key = repository.key(setId, BackupRepository.MANIFEST_NAME);
+        try {
+            repository.store().put(key, new ByteArrayInputStream(json), json.length);
+        } catch (RuntimeException e) {
+            abortQuietly();
+            throw e;
+        }
+        LOG.info("committed backup set {} ({} artifacts, {} bytes, complete={})", setId, m.artifacts().size(),
+                m.totalBytes(), complete);
+        return m;
+    }
+
+    /** Removes every artifact written so far; the set never comes into existence. */
+    public void abort() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        }
+        abortQuietly();
+    }
+
+    private void abortQuietly() {
+        List<String> keys;
+        synchronized (this) {
+            keys = entries.stream().map(e -> repository.key(setId, e.path())).toList();
+        }
+        repository.deleteQuietly(keys);
+        LOG.info("aborted backup set {}; removed {} artifacts", setId, keys.size());
+    }
+
+    /** Aborts the set unless it was committed. */
+    @Override
+    public void close() {
+        abort();
+    }
+
+    private void checkOpen() {
+        if (finished) {
+            throw new IllegalStateException("backup set " + setId + " is already committed or aborted");
+        }
+    }
+}

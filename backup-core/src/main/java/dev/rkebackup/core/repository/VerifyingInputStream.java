@@ -1,0 +1,99 @@
+package dev.rkebackup.core.repository;
+
+import dev.rkebackup.core.IntegrityException;
+import dev.rkebackup.core.internal.HashingInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reads an artifact and, at its end, checks size and SHA-256 against the manifest entry. A mismatch is thrown as an
+ * {@link IOException} subtype whose cause is an {@link IntegrityException}, so consumers that copy with
+ * {@code transferTo} see it as a failed read.
+ */
+final class VerifyingInputStream extends FilterInputStream {
+    private final ArtifactEntry entry;
+    private final String key;
+    private final HashingInputStream hashing;
+    private boolean checked;
+
+    private VerifyingInputStream(HashingInputStream in, ArtifactEntry entry, String key) {
+        super(in);
+        this.hashing = in;
+        this.entry = entry;
+        this.key = key;
+    }
+
+    static InputStream open(BackupRepository repo, String setId, ArtifactEntry entry) {
+        String key = repo.key(setId, entry.path());
+        InputStream raw = repo.store().open(key);
+        return new VerifyingInputStream(
+                new HashingInputStream(raw, repo.listener(), entry.path(), entry.size()), entry, key);
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b < 0) {
+            checkEnd();
+        } else if (hashing.count() > entry.size()) {
+            throw sizeMismatch();
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n < 0) {
+            checkEnd();
+        } else if (hashing.count() > entry.size()) {
+            throw sizeMismatch();
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) {
+        return 0;
+    }
+
+    private void checkEnd() throws IOException {
+        if (checked) {
+            return;
+        }
+        checked = true;
+        if (hashing.count() != entry.size()) {
+            throw sizeMismatch();
+        }
+        String actual = hashing.sha256Hex();
+        if (!actual.equals(entry.sha256())) {
+            throw new ChecksumMismatch("object " + key + " has SHA-256 " + actual + " but the manifest says "
+                    + entry.sha256() + "; the stored copy is damaged: do not restore from it");
+        }
+    }
+
+    private SizeMismatch sizeMismatch() {
+        return new SizeMismatch("object " + key + " has " + (hashing.count() > entry.size() ? "more than " : "")
+                + hashing.count() + " bytes but the manifest says " + entry.size()
+                + "; the stored copy is damaged: do not restore from it");
+    }
+
+    /** The artifact has a different size than its manifest entry. */
+    static final class SizeMismatch extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SizeMismatch(String message) {
+            super(message, new IntegrityException(message));
+        }
+    }
+
+    /** The artifact has the right size but a different SHA-256. */
+    static final class ChecksumMismatch extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ChecksumMismatch(String message) {
+            super(message, new IntegrityException(message));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.rkebackup.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rkebackup.core.repository.BackupRepository;
+import dev.rkebackup.core.repository.Manifest;
+import dev.rkebackup.core.repository.SetMetadata;
+import dev.rkebackup.core.repository.UnreadableSet;
+import dev.rkebackup.core.storage.ObjectStore;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code rke-backup list}: the backup sets in a store. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the backup sets in a store.")
+final class ListCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions storeOptions;
+
+    @Option(names = "--json", description = "Print one JSON array and nothing else on stdout.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ObjectStore store = storeOptions.open()) {
+            BackupRepository repo = StoreOptions.repository(store);
+            var sets = repo.listSets();
+            if (json) {
+                ArrayNode arr = Json.array();
+                for (Manifest m : sets) {
+                    ObjectNode n = arr.addObject();
+                    n.put("setId", m.setId());
+                    n.put("clusterName", m.metadata().clusterName());
+                    putNullable(n, "snapshotName", m.metadata().labels().get(SetMetadata.LABEL_SNAPSHOT_NAME));
+                    n.put("createdAt", m.createdAt().toString());
+                    putNullable(n, "rkeVersion", m.metadata().rkeVersion());
+                    n.put("artifactCount", m.artifacts().size());
+                    n.put("totalBytes", m.totalBytes());
+                    n.put("complete", m.complete());
+                }
+                Json.print(out, arr);
+            } else {
+                if (sets.isEmpty()) {
+                    out.println("no backup sets in " + store.describe());
+                }
+                for (Manifest m : sets) {
+                    out.printf("%s  %-20s  %-24s  %s  %3d artifacts  %12d bytes%s%n", m.setId(),
+                            m.metadata().clusterName(),
+                            m.metadata().labels().getOrDefault(SetMetadata.LABEL_SNAPSHOT_NAME, "-"),
+                            m.createdAt(), m.artifacts().size(), m.totalBytes(), m.complete() ? "" : "  INCOMPLETE");
+                }
+                for (UnreadableSet u : repo.listUnreadable()) {
+                    out.printf("%s  UNREADABLE: %s%n", u.setId(), u.reason());
+                }
+            }
+        }
+        return RkeBackupCli.OK;
+    }
+
+    static void putNullable(ObjectNode n, String field, String value) {
+        if (value == null || value.isEmpty()) {
+            n.putNull(field);
+        } else {
+            n.put(field, value);
+        }
+    }
+}

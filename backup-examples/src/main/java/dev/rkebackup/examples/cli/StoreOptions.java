@@ -1,0 +1,23 @@
+package dev.rkebackup.examples.cli;
+
+import dev.rkebackup.core.repository.BackupRepository;
+import dev.rkebackup.core.storage.ObjectStore;
+import dev.rkebackup.core.storage.ObjectStores;
+import picocli.CommandLine.Option;
+
+/** The {@code --store URI} option shared by the commands that read or write backup sets. */
+final class StoreOptions {
+    @Option(names = "--store", required = true, paramLabel = "URI",
+            description = "Where backup sets live: file:///abs/path, file:relative/path, a plain path, or "
+                    + "s3://bucket/prefix?endpoint=https://host:port&region=R&path-style=true "
+                    + "(credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the AWS default chain).")
+    String store;
+
+    ObjectStore open() {
+        return ObjectStores.open(store);
+    }
+
+    static BackupRepository repository(ObjectStore store) {
+        return BackupRepository.create(store);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.rkebackup.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rkebackup.core.repository.ArtifactCheck;
+import dev.rkebackup.core.repository.BackupRepository;
+import dev.rkebackup.core.repository.Manifest;
+import dev.rkebackup.core.repository.UnreadableSet;
+import dev.rkebackup.core.repository.VerifyReport;
+import dev.rkebackup.core.storage.ObjectStore;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code rke-backup verify}: re-read and check stored sets. Exit 1 when any set is damaged. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Re-read every artifact of one or all sets and compare size and SHA-256 with the manifest. "
+                + "Exits 1 when any set is damaged.")
+final class VerifyCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions storeOptions;
+
+    @Option(names = "--set", paramLabel = "ID", description = "Verify only this set.")
+    String setId;
+
+    @Option(names = "--json", description = "Print one JSON array and nothing else on stdout.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<VerifyReport> reports = new ArrayList<>();
+        List<UnreadableSet> unreadable = new ArrayList<>();
+        try (ObjectStore store = storeOptions.open()) {
+            BackupRepository repo = StoreOptions.repository(store);
+            if (setId != null) {
+                reports.add(repo.verify(setId));
+            } else {
+                for (Manifest m : repo.listSets()) {
+                    reports.add(repo.verify(m.setId()));
+                }
+                unreadable.addAll(repo.listUnreadable());
+            }
+        }
+        boolean ok = reports.stream().allMatch(VerifyReport::ok) && unreadable.isEmpty();
+        if (json) {
+            ArrayNode arr = Json.array();
+            for (VerifyReport r : reports) {
+                ObjectNode n = arr.addObject();
+                n.put("setId", r.setId());
+                n.put("ok", r.ok());
+                ArrayNode problems = n.putArray("problems");
+                for (ArtifactCheck c : r.problems()) {
+                    problems.addObject().put("path", c.path()).put("problem", c.status().id())
+                            .put("detail", c.detail());
+                }
+            }
+            for (UnreadableSet u : unreadable) {
+                ObjectNode n = arr.addObject();
+                n.put("setId", u.setId());
+                n.put("ok", false);
+                n.putArray("problems").addObject().put("path", "manifest.json").put("problem", "unreadable")
+                        .put("detail", u.reason());
+            }
+            Json.print(out, arr);
+        } else {
+            for (VerifyReport r : reports) {
+                out.printf("%s  %s%n", r.setId(), r.ok() ? "OK (" + r.checks().size() + " artifacts)" : "DAMAGED");
+                for (ArtifactCheck c : r.problems()) {
+                    out.printf("    %-9s %s: %s%n", c.status().id(), c.path(), c.detail());
+                }
+            }
+            for (UnreadableSet u : unreadable) {
+                out.printf("%s  DAMAGED%n    unreadable manifest.json: %s%n", u.setId(), u.reason());
+            }
+            if (reports.isEmpty() && unreadable.isEmpty()) {
+                out.println("no backup sets to verify");
+            }
+        }
+        if (!ok) {
+            throw new ExitCodeException(RkeBackupCli.FAILED, "damaged backup sets found: "
+                    + (reports.stream().filter(r -> !r.ok()).count() + unreadable.size())
+                    + "; do not restore from them, take a new backup");
+        }
+        return RkeBackupCli.OK;
+    }
+}

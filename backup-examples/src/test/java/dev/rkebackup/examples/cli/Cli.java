@@ -1,0 +1,66 @@
+package dev.rkebackup.examples.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs {@code java -jar rke-backup.jar ...} as a real process, the way a user does. */
+final class Cli {
+    /** What a run printed and returned. */
+    record Result(int exitCode, String stdout, String stderr) {
+        String all() {
+            return stdout + stderr;
+        }
+    }
+
+    static Path jar() {
+        String p = System.getProperty("rkebackup.jar");
+        if (p == null || !Files.isRegularFile(Path.of(p))) {
+            throw new IllegalStateException("rke-backup.jar not found (" + p + "): run these tests with "
+                    + "'mvn verify', which builds the jar first");
+        }
+        return Path.of(p);
+    }
+
+    static Path projectRoot() {
+        return Path.of(System.getProperty("rkebackup.root", "..")).toAbsolutePath().normalize();
+    }
+
+    static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+        pb.environment().remove("AWS_ACCESS_KEY_ID");
+        pb.environment().remove("AWS_SECRET_ACCESS_KEY");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("cli-out", ".txt");
+        Path err = Files.createTempFile("cli-err", ".txt");
+        try {
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            if (!p.waitFor(240, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("rke-backup " + String.join(" ", args) + " did not finish in 240 s");
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        return run(workDir, Map.of(), args);
+    }
+
+    private Cli() {
+    }
+}

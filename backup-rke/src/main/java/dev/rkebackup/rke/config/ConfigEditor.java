@@ -1,0 +1,344 @@
+package dev.rkebackup.rke.config;
+
+import dev.rkebackup.core.InvalidInputException;
+import dev.rkebackup.core.StorageException;
+import dev.rkebackup.rke.RkeVersion;
+import dev.rkebackup.rke.config.internal.AtomicFiles;
+import dev.rkebackup.rke.config.internal.GoDuration;
+import dev.rkebackup.rke.config.internal.Lines;
+import dev.rkebackup.rke.config.internal.RenderedScalar;
+import dev.rkebackup.rke.config.internal.SourceText;
+import dev.rkebackup.rke.config.internal.UnifiedDiff;
+import dev.rkebackup.rke.config.internal.YamlText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Safe, byte-preserving edits of a cluster config: each edit changes only the lines it must, and comments, key order,
+ * quoting, line endings and every other byte stay as they were. Edits work on the text, guided by parser marks; the
+ * file is never re-serialised.
+ *
+ * <p>An editor is immutable: each edit returns a new editor holding the edited text, so edits chain. Nothing touches
+ * the disk until {@link #apply()} (in place, keeping a {@code .bak} copy) or {@link #writeTo(Path)} (a private copy).
+ * Every edit re-parses its result and checks that it says what was asked, so a wrong edit is never written.
+ * Thread-safe.
+ *
+ * <pre>{@code
+ * ConfigEditor edit = ConfigEditor.of(ClusterConfig.load(path)).withS3(s3);
+ * System.out.print(edit.diff());       // review
+ * Path backup = edit.apply();          // rancher-cluster.yml.bak + atomic replace
+ * }</pre>
+ */
+public final class ConfigEditor {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigEditor.class);
+    private static final List<String> ETCD = List.of("services", "etcd");
+    private static final List<String> BACKUP = List.of("services", "etcd", "backup_config");
+    private static final List<String> S3 = List.of("services", "etcd", "backup_config", "s3backupconfig");
+
+    private final ClusterConfig original;
+    private final ClusterConfig current;
+
+    private ConfigEditor(ClusterConfig original, ClusterConfig current) {
+        this.original = original;
+        this.current = current;
+    }
+
+    /**
+     * Starts editing a config.
+     *
+     * @param config the config as loaded or parsed
+     * @return an editor with no changes yet
+     */
+    public static ConfigEditor of(ClusterConfig config) {
+        Objects.requireNonNull(config, "config");
+        return new ConfigEditor(config, config);
+    }
+
+    private ConfigEditor next(SourceText text) {
+        return new ConfigEditor(original, ClusterConfig.parse(text, original.sourcePath().orElse(null)));
+    }
+
+    /**
+     * Sets {@code services.etcd.backup_config.s3backupconfig} to exactly {@code s3}: existing fields are changed in
+     * place (their line comments stay), fields absent from {@code s3} are removed, missing fields are added, and
+     * missing parent sections are created. Unknown keys inside the section are left alone, except when the section is
+     * written in flow style ({@code s3backupconfig: {...}}): that one entry is rewritten in block style.
+     *
+     * <p>Adding {@code backup_config} to a {@link ConfigGeneration#LEGACY} config makes RKE use
+     * {@code interval_hours}/{@code retention} (defaults 12 h / 6) instead of {@code creation}/{@code retention} on the
+     * next {@code rke up}; call {@link #migrateToBackupConfig(RkeVersion)} first to keep the schedule.
+     *
+     * @param s3 the S3 settings; at least one field set
+     * @return an editor holding the edited text
+     * @throws IllegalArgumentException if {@code s3} has no field
+     * @throws InvalidInputException if the sections to edit are in flow style, aliases, or not mappings
+     */
+    public ConfigEditor withS3(S3BackupConfig s3) {
+        Objects.requireNonNull(s3, "s3");
+        Lines all = s3Lines(s3);
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("S3 settings without any field; set at least bucket name and endpoint");
+        }
+        YamlText y = YamlText.of(current.source());
+        boolean existed = y.find(S3).filter(n -> !(n instanceof org.yaml.snakeyaml.nodes.ScalarNode)).isPresent();
+        SourceText text;
+        if (y.isFlowMapping(S3)) {
+            // a one-line {...} section cannot be edited key by key; it is rewritten in block style
+            text = y.replaceWithBlock(BACKUP, "s3backupconfig", all);
+            existed = false;
+        } else {
+            text = y.ensureMapping(S3, all);
+        }
+        if (existed) {
+            text = setOrRemove(text, "access_key", s3.accessKey().map(k -> k.reveal()));
+            text = setOrRemove(text, "secret_key", s3.secretKey().map(k -> k.reveal()));
+            text = setOrRemove(text, "bucket_name", s3.bucketName());
+            text = setOrRemove(text, "region", s3.region());
+            text = setOrRemove(text, "endpoint", s3.endpoint());
+            text = setOrRemove(text, "custom_ca", s3.customCa());
+            text = setOrRemove(text, "folder", s3.folder());
+        }
+        ConfigEditor result = next(text);
+        Optional<S3BackupConfig> got = result.current.etcd().backupConfig().flatMap(BackupConfig::s3);
+        if (!got.equals(Optional.of(s3))) {
+            throw new IllegalStateException("internal error: the S3 edit of " + original.sourceName()
+                    + " did not produce the requested settings; nothing was written. Please report this.");
+        }
+        return result;
+    }
+
+    private static SourceText setOrRemove(SourceText text, String key, Optional<String> value) {
+        YamlText y = YamlText.of(text);
+        return value.isPresent() ? y.setScalar(S3, key, YamlText.renderScalar(value.get())) : y.remove(S3, key);
+    }
+
+    private static Lines s3Lines(S3BackupConfig s3) {
+        Lines l = Lines.empty();
+        l = add(l, "access_key", s3.accessKey().map(k -> k.reveal()));
+        l = add(l, "secret_key", s3.secretKey().map(k -> k.reveal()));
+        l = add(l, "bucket_name", s3.bucketName());
+        l = add(l, "region", s3.region());
+        l = add(l, "endpoint", s3.endpoint());
+        l = add(l, "custom_ca", s3.customCa());
+        return add(l, "folder", s3.folder());
+    }
+
+    private static Lines add(Lines l, String key, Optional<String> value) {
+        return value.map(v -> l.with(key, YamlText.renderScalar(v))).orElse(l);
+    }
+
+    /**
+     * Makes RKE run recurring snapshots, in the form {@code version} understands: {@code services.etcd.snapshot} is
+     * set to true when it is false (or unset on v0.1.7–v0.1.11, where it defaults to false); on v0.2.0+ a config
+     * without backup settings gets an explicit {@code backup_config} with the defaults ({@code interval_hours: 12},
+     * {@code retention: 6}) and {@code enabled: false} (which breaks snapshots) becomes true; on v0.1.x missing
+     * {@code creation}/{@code retention} are written as {@code 12h}/{@code 72h}.
+     *
+     * @param version the RKE version that will run {@code rke up}
+     * @return an editor holding the edited text (the same text when nothing was needed)
+     * @throws InvalidInputException if {@code version} cannot take snapshots (before v0.1.7) or a section cannot be
+     *         edited safely
+     */
+    public ConfigEditor enableRecurringSnapshots(RkeVersion version) {
+        Objects.requireNonNull(version, "version");
+        if (!version.supportsSnapshots()) {
+            throw new InvalidInputException("RKE " + version + " cannot take etcd snapshots (added in v0.1.7). "
+                    + "Upgrade RKE before enabling recurring snapshots.");
+        }
+        SourceText text = current.source();
+        EtcdConfig etcd = current.etcd();
+        boolean snapshotOff = etcd.snapshot().map(s -> !s).orElse(!version.recurringSnapshotsOnByDefault());
+        if (snapshotOff) {
+            text = ensureEtcd(text, Lines.empty().with("snapshot", YamlText.renderLiteral(true)));
+            text = YamlText.of(text).setScalar(ETCD, "snapshot", YamlText.renderLiteral(true));
+        }
+        ConfigGeneration generation = current.configGeneration();
+        if (version.supportsBackupConfig()) {
+            Optional<BackupConfig> bc = etcd.backupConfig();
+            if (bc.isPresent() && bc.get().enabled().equals(Optional.of(false))) {
+                text = YamlText.of(text).setScalar(BACKUP, "enabled", YamlText.renderLiteral(true));
+            } else if (generation != ConfigGeneration.LEGACY && bc.isEmpty()) {
+                text = YamlText.of(text).ensureMapping(BACKUP, Lines.empty()
+                        .with("interval_hours", YamlText.renderLiteral(12))
+                        .with("retention", YamlText.renderLiteral(6)));
+            }
+        } else {
+            text = ensureEtcd(text, Lines.empty().with("snapshot", YamlText.renderLiteral(true)));
+            if (etcd.creation().isEmpty()) {
+                text = YamlText.of(text).setScalar(ETCD, "creation", YamlText.renderScalar("12h"));
+            }
+            if (etcd.retention().isEmpty()) {
+                text = YamlText.of(text).setScalar(ETCD, "retention", YamlText.renderScalar("72h"));
+            }
+        }
+        return next(text);
+    }
+
+    private static SourceText ensureEtcd(SourceText text, Lines firstContent) {
+        return YamlText.of(text).ensureMapping(ETCD, firstContent);
+    }
+
+    /**
+     * Rewrites a {@link ConfigGeneration#LEGACY} config to {@code backup_config}: {@code creation} becomes
+     * {@code interval_hours} (whole hours) and the {@code retention} age becomes a count
+     * ({@code ceil(retention / interval)}, at least 1), so the schedule and the kept window stay the same;
+     * {@code creation} and {@code retention} are removed, {@code snapshot} stays. Missing legacy values mean the
+     * v0.1.12+ defaults ({@code 12h}, {@code 72h}). Other generations are returned unchanged.
+     *
+     * @param version the RKE version that will use the file; must be v0.2.0+
+     * @return an editor holding the edited text
+     * @throws InvalidInputException if {@code version} predates {@code backup_config}, or {@code creation} is not a
+     *         whole number of hours, or a legacy value is not a valid Go duration
+     */
+    public ConfigEditor migrateToBackupConfig(RkeVersion version) {
+        Objects.requireNonNull(version, "version");
+        if (!version.supportsBackupConfig()) {
+            throw new InvalidInputException("RKE " + version + " does not read backup_config (added in v0.2.0); "
+                    + "keep the legacy snapshot/creation/retention fields or upgrade RKE first.");
+        }
+        if (current.configGeneration() != ConfigGeneration.LEGACY) {
+            return this;
+        }
+        EtcdConfig etcd = current.etcd();
+        Duration interval = legacyDuration(etcd.creation(), "creation", Duration.ofHours(12));
+        Duration window = legacyDuration(etcd.retention(), "retention", Duration.ofHours(72));
+        if (interval.isZero() || interval.isNegative() || interval.toSeconds() % 3600 != 0) {
+            throw new InvalidInputException(original.sourceName() + lineSuffix("services.etcd.creation")
+                    + ": creation " + etcd.creation().orElse("") + " is not a whole number of hours, and "
+                    + "backup_config.interval_hours only takes hours. Set creation to e.g. 1h or 6h first, or write "
+                    + "backup_config by hand.");
+        }
+        long hours = interval.toHours();
+        long count = Math.max(1, (window.toSeconds() + interval.toSeconds() - 1) / interval.toSeconds());
+        SourceText text = current.source();
+        text = YamlText.of(text).remove(ETCD, "creation");
+        text = YamlText.of(text).remove(ETCD, "retention");
+        Lines content = Lines.empty().with("interval_hours", YamlText.renderLiteral(hours))
+                .with("retention", YamlText.renderLiteral(count));
+        text = YamlText.of(text).ensureMapping(BACKUP, content);
+        LOG.debug("Migrated {} to backup_config: every {} h, keep {}", original.sourceName(), hours, count);
+        return next(text);
+    }
+
+    private Duration legacyDuration(Optional<String> value, String key, Duration dflt) {
+        if (value.isEmpty()) {
+            return dflt;
+        }
+        return GoDuration.parse(value.get()).orElseThrow(() -> new InvalidInputException(original.sourceName()
+                + lineSuffix("services.etcd." + key) + ": " + key + " \"" + value.get() + "\" is not a Go duration "
+                + "(rke-tools rejects it and the recurring container crash-loops). Write it with a unit, e.g. 24h."));
+    }
+
+    private String lineSuffix(String keyPath) {
+        return original.lineOf(keyPath).stream().mapToObj(l -> ": line " + l).findFirst().orElse("");
+    }
+
+    /** @return the config the editor started from */
+    public ClusterConfig original() {
+        return original;
+    }
+
+    /** @return the edited config, parsed from {@link #text()} */
+    public ClusterConfig edited() {
+        return current;
+    }
+
+    /** @return true when the text differs from the original */
+    public boolean isChanged() {
+        return !original.text().equals(current.text());
+    }
+
+    /**
+     * The edited text. It contains the secrets of the file (and of {@link #withS3(S3BackupConfig)}); never log it.
+     *
+     * @return the YAML text
+     */
+    public String text() {
+        return current.text();
+    }
+
+    /** @return the edited file content as UTF-8 (with the original's byte order mark, if it had one) */
+    public byte[] bytes() {
+        return current.source().bytes();
+    }
+
+    /**
+     * A unified diff from the original to the edited text, for review before writing. Lines holding a secret
+     * ({@code access_key}, {@code secret_key}, {@code ssh_key}) show the key name with a redaction marker instead of
+     * the value.
+     *
+     * @return the diff; empty when nothing changed
+     */
+    public String diff() {
+        String name = original.sourcePath().map(Path::toString).orElse(original.sourceName());
+        return SecretLines.redact(UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text()));
+    }
+
+    /**
+     * Writes the edited config to {@code target} atomically with owner-only permissions (0600), e.g. as a private
+     * temporary copy for one {@code rke} run. An existing file is replaced.
+     *
+     * @param target the file to write
+     * @throws StorageException if writing fails; the message says what to check
+     */
+    public void writeTo(Path target) {
+        Objects.requireNonNull(target, "target");
+        try {
+            AtomicFiles.write(target, bytes(), AtomicFiles.PRIVATE);
+        } catch (IOException e) {
+            throw new StorageException("Cannot write the edited cluster config to " + target + ": "
+                    + e.getClass().getSimpleName() + ". Check that the directory exists and is writable.", e, false);
+        }
+    }
+
+    /**
+     * Writes the edit over the original file: first a copy of the original to {@code <file>.bak} (or {@code .bak.N}
+     * when that exists; never overwritten) with the original's permissions, then the new content atomically with the
+     * original's permissions. Refuses when the file changed since it was loaded.
+     *
+     * @return the path of the backup copy
+     * @throws IllegalStateException if the config was not loaded from a file, or nothing changed
+     * @throws InvalidInputException if the file on disk no longer has the content that was loaded
+     * @throws StorageException if copying or writing fails (the original is then unchanged)
+     */
+    public Path apply() {
+        Path path = original.sourcePath().orElseThrow(() -> new IllegalStateException(
+                "the config was parsed from text, not loaded from a file; use writeTo(Path)"));
+        if (!isChanged()) {
+            throw new IllegalStateException("nothing to write: the edit left " + path + " unchanged");
+        }
+        try {
+            byte[] onDisk = SourceText.read(path).bytes();
+            if (!Arrays.equals(onDisk, original.source().bytes())) {
+                throw new InvalidInputException(path + " changed on disk since it was loaded; nothing was written. "
+                        + "Load it again and repeat the edit.");
+            }
+            Set<PosixFilePermission> perms = Files.getFileAttributeView(path, PosixFileAttributeView.class) == null
+                    ? AtomicFiles.PRIVATE : Files.getPosixFilePermissions(path);
+            Path backup = AtomicFiles.backupCopy(path);
+            AtomicFiles.write(path, bytes(), perms);
+            LOG.info("Edited {} (original kept as {})", path, backup);
+            return backup;
+        } catch (IOException e) {
+            throw new StorageException("Cannot write the edited cluster config " + path + ": "
+                    + e.getClass().getSimpleName() + ". The original is unchanged; check permissions and free space.",
+                    e, false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ConfigEditor[" + original.sourceName() + (isChanged() ? ", changed" : ", unchanged") + "]";
+    }
+}

@@ -1,0 +1,24 @@
+package dev.rkebackup.rke.config;
+
+/** A file a complete restore needs, depending on the RKE version. */
+public enum RestoreArtifact {
+    /** The etcd snapshot ({@code <name>.zip} from v0.2.5, {@code <name>} before). */
+    SNAPSHOT("etcd snapshot from /opt/rke/etcd-snapshots (or S3)"),
+    /** The cluster config file itself. */
+    CLUSTER_CONFIG("cluster config (cluster.yml)"),
+    /** {@code <config basename>.rkestate} next to the config (v0.2.0+): certificates and cluster state. */
+    STATE_FILE("cluster state file <config>.rkestate next to the config"),
+    /** {@code pki.bundle.tar.gz} in {@code /opt/rke/etcd-snapshots} (v0.1.8–v0.1.x): the certificates. */
+    PKI_BUNDLE("certificate bundle pki.bundle.tar.gz in /opt/rke/etcd-snapshots");
+
+    private final String description;
+
+    RestoreArtifact(String description) {
+        this.description = description;
+    }
+
+    /** @return a short human description */
+    public String description() {
+        return description;
+    }
+}

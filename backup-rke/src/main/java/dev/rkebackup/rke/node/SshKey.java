@@ -1,0 +1,75 @@
+package dev.rkebackup.rke.node;
+
+import dev.rkebackup.core.Secret;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where the SSH client key for a node comes from, following RKE: an inline key ({@code ssh_key}) wins over a key
+ * file ({@code ssh_key_path}); with {@code ssh_agent_auth} the keys of the SSH agent at {@code SSH_AUTH_SOCK} are used
+ * and no key file is read. Passphrase-protected keys work only through the agent, as in RKE.
+ *
+ * <p>All implementations are immutable; {@code toString()} never shows key material.
+ */
+public sealed interface SshKey permits SshKey.Inline, SshKey.File, SshKey.Agent {
+
+    /**
+     * An inline private key (OpenSSH or PEM text), RSA or ed25519.
+     *
+     * @param privateKey the key text
+     * @return the key source
+     */
+    static SshKey inline(Secret privateKey) {
+        return new Inline(privateKey);
+    }
+
+    /**
+     * A private key file, RSA or ed25519.
+     *
+     * @param path the file on the host running the backup
+     * @return the key source
+     */
+    static SshKey file(Path path) {
+        return new File(path);
+    }
+
+    /**
+     * The keys held by the SSH agent listening on {@code SSH_AUTH_SOCK}.
+     *
+     * @return the key source
+     */
+    static SshKey agent() {
+        return new Agent();
+    }
+
+    /**
+     * Inline key text.
+     *
+     * @param privateKey the private key; printed as {@code ********}
+     */
+    record Inline(Secret privateKey) implements SshKey {
+        /** Validates the key. */
+        public Inline {
+            Objects.requireNonNull(privateKey, "privateKey");
+            if (privateKey.isEmpty()) {
+                throw new IllegalArgumentException("inline SSH key is empty");
+            }
+        }
+    }
+
+    /**
+     * Key file on the host running the backup.
+     *
+     * @param path the file
+     */
+    record File(Path path) implements SshKey {
+        /** Validates the path. */
+        public File {
+            Objects.requireNonNull(path, "path");
+        }
+    }
+
+    /** Keys of the SSH agent at {@code SSH_AUTH_SOCK}. */
+    record Agent() implements SshKey {
+    }
+}
