@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * The values of RKE's {@code services.etcd.backup_config.s3backupconfig} (or the {@code --s3} flags), mapped to an
@@ -116,6 +115,6 @@ public record RkeS3BackupConfig(String bucketName, String endpoint, String regio
     }
 
     private static String strip(String s) {
-        return s == null ? "" : Objects.requireNonNullElse(s, "").strip();
+        return s == null ? "" : s.strip();
     }
 }

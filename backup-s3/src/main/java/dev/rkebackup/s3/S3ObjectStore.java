@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -43,8 +44,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@link #abortMultipartUploads(Instant)}).
  *
  * <p>Checksums: the client computes them only when an operation requires one ({@code WHEN_REQUIRED}), which every
- * S3-compatible server accepts; with {@link S3ObjectStoreBuilder#sha256Checksums(boolean)} each request body's SHA-256 is sent
- * for the server to check. The SHA-256 the backup repository records stays the source of truth.
+ * S3-compatible server accepts. Each request body's SHA-256 is part of the request signature, so every SigV4 server
+ * rejects a body damaged on the way (the part is then resent); {@link S3ObjectStoreBuilder#sha256Checksums(boolean)}
+ * also sends it as {@code x-amz-checksum-sha256}, which AWS stores with the object. The SHA-256 the backup
+ * repository records stays the source of truth.
  *
  * <p>Thread-safe. {@link #close()} releases the client, connections and threads, except a client passed with
  * {@link S3ObjectStoreBuilder#client(S3Client)}, which its owner closes.
@@ -105,6 +108,19 @@ public final class S3ObjectStore implements ObjectStore {
             th.setDaemon(true);
             return th;
         });
+    }
+
+    /** Builds the store from a private copy of a builder's settings, checked by the builder. */
+    static S3ObjectStore create(S3ObjectStoreBuilder b) {
+        if (b.client != null) {
+            Region region = b.client.serviceClientConfiguration().region();
+            return new S3ObjectStore(b, b.client, null, false, region == null ? "?" : region.id());
+        }
+        boolean pathStyle = b.pathStyle != null ? b.pathStyle : b.endpoint != null;
+        ClientFactory.Built built = ClientFactory.build(new ClientFactory.Settings(b.endpoint, b.region, pathStyle,
+                b.customCas, b.insecure, b.accessKey, b.secretKey, b.sessionToken, Math.max(16, b.concurrency * 2),
+                b.connectTimeout, b.socketTimeout, b.maxAttempts, b.signPayloads, b.httpWrapper));
+        return new S3ObjectStore(b, built.s3(), built.http(), true, built.region());
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.rkebackup.s3;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.Secret;
 import dev.rkebackup.core.storage.ObjectKeys;
-import dev.rkebackup.s3.internal.ClientFactory;
 import dev.rkebackup.s3.internal.PemTrust;
 import java.net.URI;
 import java.nio.file.Path;
@@ -401,23 +400,14 @@ public final class S3ObjectStoreBuilder {
         if (bucket == null) {
             throw new InvalidInputException("no S3 bucket given; call bucket(\"name\")");
         }
-        S3ObjectStoreBuilder copy = new S3ObjectStoreBuilder(this);
-        if (client != null) {
-            if (endpoint != null || region != null || !customCas.isEmpty() || insecure || accessKey != null
-                    || pathStyle != null) {
-                throw new IllegalStateException("a caller-built S3Client is used as is: do not also set endpoint,"
-                        + " region, path style, CA, TLS or credentials on the builder; configure the client instead");
-            }
-            return new S3ObjectStore(copy, client, null, false, client.serviceClientConfiguration().region() == null
-                    ? "?" : client.serviceClientConfiguration().region().id());
+        if (client != null && (endpoint != null || region != null || !customCas.isEmpty() || insecure
+                || accessKey != null || pathStyle != null)) {
+            throw new IllegalStateException("a caller-built S3Client is used as is: do not also set endpoint,"
+                    + " region, path style, CA, TLS or credentials on the builder; configure the client instead");
         }
         if (insecure && (endpoint == null || !"https".equals(endpoint.getScheme()))) {
             throw new InvalidInputException("insecureSkipTlsVerify needs an https:// endpoint");
         }
-        boolean ps = pathStyle != null ? pathStyle : endpoint != null;
-        ClientFactory.Built built = ClientFactory.build(new ClientFactory.Settings(endpoint, region, ps, customCas,
-                insecure, accessKey, secretKey, sessionToken, Math.max(16, concurrency * 2), connectTimeout,
-                socketTimeout, maxAttempts, signPayloads, httpWrapper));
-        return new S3ObjectStore(copy, built.s3(), built.http(), true, built.region());
+        return S3ObjectStore.create(new S3ObjectStoreBuilder(this));
     }
 }

@@ -110,7 +110,8 @@ class S3FaultTest {
     @Test
     void regionMismatchSaysWhichRegionToSet() throws Exception {
         try (FakeS3Endpoint fake = FakeS3Endpoint.start(301, "PermanentRedirect", "The bucket you are attempting to"
-                + " access must be addressed using the specified endpoint.", Map.of("x-amz-bucket-region", "eu-west-1"));
+                + " access must be addressed using the specified endpoint.",
+                Map.of("x-amz-bucket-region", "eu-west-1"));
                 S3ObjectStore store = S3ObjectStore.builder().bucket("backups").endpoint(fake.endpoint())
                         .region("us-east-1").credentials(Secret.of("AK"), Secret.of("sk")).maxAttempts(1).build()) {
             StorageException e = (StorageException) catchThrowable(() -> store.list(""));

@@ -131,7 +131,8 @@ class S3ObjectStoreTest {
                 }
             };
             assertThatThrownBy(() -> store.put("f.bin", failing, 20L * MIB)).isInstanceOf(StorageException.class)
-                    .hasMessageContaining("reading the content for 'f.bin' failed").hasMessageContaining("disk went away");
+                    .hasMessageContaining("reading the content for 'f.bin' failed")
+                    .hasMessageContaining("disk went away");
             assertThat(store.stat("f.bin")).isEmpty();
             assertThat(store.listMultipartUploads()).isEmpty();
         }

@@ -48,7 +48,8 @@ public final class S3Errors {
      * @return the exception to throw
      */
     public static StorageException map(String operation, String key, SdkException e, Context ctx) {
-        String what = key == null ? operation + " in " + ctx.store() : operation + " of '" + key + "' in " + ctx.store();
+        String what = key == null ? operation + " in " + ctx.store()
+                : operation + " of '" + key + "' in " + ctx.store();
         if (e instanceof S3Exception s3) {
             return mapService(what, key, s3, ctx);
         }
@@ -179,7 +180,8 @@ public final class S3Errors {
             }
         }
         String message = e.getMessage() == null ? "" : e.getMessage();
-        if (e instanceof SdkClientException && message.toLowerCase(Locale.ROOT).contains("unable to load credentials")) {
+        if (e instanceof SdkClientException
+                && message.toLowerCase(Locale.ROOT).contains("unable to load credentials")) {
             return new StorageException(what + " failed: no S3 credentials were found; set AWS_ACCESS_KEY_ID and"
                     + " AWS_SECRET_ACCESS_KEY, configure an AWS profile or instance role, or pass credentials(..)",
                     e, false);

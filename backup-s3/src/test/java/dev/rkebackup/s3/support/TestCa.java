@@ -13,54 +13,76 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A CA and a server certificate for 127.0.0.1/localhost, made with the JDK's keytool (no extra tools), valid for
- * two days. Generating takes a few seconds, so test classes share one per class.
+ * A CA and a server certificate for 127.0.0.1/localhost, valid for two days, made with the {@code openssl} command
+ * (Debian package openssl, a dependency of ca-certificates). Test classes share one CA per JVM.
  */
 public final class TestCa {
     static final String PASSWORD = "test-keystore-pass";
+    private static TestCa shared;
+    private static TestCa sharedOther;
     private final Path dir;
     private final String caPem;
 
-    private TestCa(Path dir, String caPem) {
+    private TestCa(Path dir) throws IOException {
         this.dir = dir;
-        this.caPem = caPem;
+        this.caPem = Files.readString(dir.resolve("ca.pem"), StandardCharsets.US_ASCII);
     }
 
     /**
-     * Creates a CA and a server certificate signed by it.
+     * The CA (with a server certificate) shared by all test classes of this JVM.
      *
-     * @param dir an empty directory for the key stores
-     * @param name distinguishes CAs in messages
      * @return the CA
      */
-    public static TestCa create(Path dir, String name) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        String ca = dir.resolve("ca.p12").toString();
-        String server = dir.resolve("server.p12").toString();
-        keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=rke-backup test CA " + name, "-ext", "bc:c", "-validity", "2", "-keystore", ca);
-        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, "-file", dir.resolve("ca.pem").toString());
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=127.0.0.1", "-validity", "2", "-keystore", server);
-        keytool("-certreq", "-alias", "server", "-keystore", server, "-file", dir.resolve("server.csr").toString());
-        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca, "-infile", dir.resolve("server.csr").toString(),
-                "-outfile", dir.resolve("server.pem").toString(), "-validity", "2",
-                "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth");
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-keystore", server, "-file",
-                dir.resolve("ca.pem").toString());
-        keytool("-importcert", "-alias", "server", "-keystore", server, "-file", dir.resolve("server.pem").toString());
-        return new TestCa(dir, Files.readString(dir.resolve("ca.pem"), StandardCharsets.US_ASCII));
+    public static synchronized TestCa shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            shared = create(Files.createTempDirectory("rkb-test-ca"), "A", true);
+        }
+        return shared;
     }
 
-    private static void keytool(String... args) throws IOException, InterruptedException {
+    /**
+     * A second, unrelated CA without a server certificate.
+     *
+     * @return the CA
+     */
+    public static synchronized TestCa sharedOther() throws IOException, InterruptedException {
+        if (sharedOther == null) {
+            sharedOther = create(Files.createTempDirectory("rkb-test-ca-other"), "B", false);
+        }
+        return sharedOther;
+    }
+
+    private static TestCa create(Path dir, String name, boolean withServer) throws IOException, InterruptedException {
+        openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=rke-backup test CA " + name,
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        if (withServer) {
+            openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
+            Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                    + "extendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n");
+            openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "server.pem");
+            openssl(dir, "pkcs12", "-export", "-inkey", "server.key", "-in", "server.pem", "-certfile", "ca.pem",
+                    "-name", "server", "-out", "server.p12", "-passout", "pass:" + PASSWORD);
+        }
+        return new TestCa(dir);
+    }
+
+    private static void openssl(Path dir, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        cmd.add("openssl");
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("the openssl command is required for the TLS tests; install the Debian"
+                    + " package openssl", e);
+        }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool " + args[0] + " failed: " + out);
+            throw new IllegalStateException("openssl " + args[0] + " failed: " + out);
         }
     }
 
