@@ -1,5 +1,8 @@
 package dev.rkebackup.examples.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +21,25 @@ final class Cli {
         }
     }
 
+    private static final ObjectMapper ONE_DOCUMENT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * Parses stdout of a {@code --json} run, failing unless it is exactly one JSON document (whitespace around it
+     * allowed, nothing else).
+     */
+    static JsonNode json(Result r) throws IOException {
+        if (r.stdout().isBlank()) {
+            throw new AssertionError("no JSON on stdout; stderr:\n" + r.stderr());
+        }
+        try {
+            return ONE_DOCUMENT.readTree(r.stdout());
+        } catch (IOException e) {
+            throw new AssertionError("stdout is not exactly one JSON document (" + e.getMessage() + "):\n"
+                    + r.stdout() + "\nstderr:\n" + r.stderr(), e);
+        }
+    }
+
     static Path jar() {
         String p = System.getProperty("rkebackup.jar");
         if (p == null || !Files.isRegularFile(Path.of(p))) {
@@ -33,7 +55,7 @@ final class Cli {
 
     static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar().toString()));
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().remove("AWS_ACCESS_KEY_ID");
