@@ -1,0 +1,107 @@
+package dev.rkebackup.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code inspect --json} carries the keys and value forms that issue 7's command-line contract names. */
+@Timeout(120)
+class InspectContractIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void jsonHasTheContractKeys() throws Exception {
+        Files.writeString(tmp.resolve("cluster.yml"), """
+                cluster_name: contract
+                nodes:
+                  - address: 10.0.0.1
+                    internal_address: 172.16.0.1
+                    hostname_override: etcd-1
+                    user: rancher
+                    role: [controlplane, etcd, worker]
+                  - address: 10.0.0.2
+                    user: rancher
+                    role: [controlplane, etcd, worker]
+                  - address: 10.0.0.3
+                    user: rancher
+                    role: [controlplane, etcd, worker]
+                services:
+                  etcd:
+                    backup_config:
+                      interval_hours: 6
+                      retention: 12
+                      s3backupconfig:
+                        bucket_name: backups
+                        endpoint: s3.example.com
+                        region: eu-west-1
+                        folder: rancher
+                        access_key: AKIACONTRACT
+                        secret_key: contractSecretValue
+                """);
+        Files.writeString(tmp.resolve("cluster.rkestate"), "{}\n");
+        Cli.Result r = Cli.run(tmp, "inspect", "--config", "cluster.yml", "--rke-version", "v1.6.3", "--json");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.all()).doesNotContain("contractSecretValue").doesNotContain("AKIACONTRACT");
+        JsonNode j = Cli.json(r);
+        assertThat(j.path("clusterName").asText()).isEqualTo("contract");
+        assertThat(j.path("rkeVersion").isTextual()).as("rkeVersion is a string: " + j.path("rkeVersion")).isTrue();
+        assertThat(j.path("rkeVersion").asText()).isEqualTo("v1.6.3");
+        assertThat(j.path("configGeneration").asText()).isEqualTo("backup_config");
+        JsonNode etcd = j.path("etcd");
+        assertThat(etcd.path("members").asInt()).isEqualTo(3);
+        assertThat(etcd.path("majority").asInt()).isEqualTo(2);
+        assertThat(etcd.path("faultTolerance").asInt()).isEqualTo(1);
+        assertThat(etcd.path("nodes")).hasSize(3);
+        assertThat(etcd.path("nodes").get(0).path("address").asText()).isEqualTo("10.0.0.1");
+        assertThat(etcd.path("nodes").get(0).path("internalAddress").asText()).isEqualTo("172.16.0.1");
+        assertThat(etcd.path("nodes").get(0).path("hostnameOverride").asText()).isEqualTo("etcd-1");
+        JsonNode recurring = j.path("recurring");
+        assertThat(recurring.path("enabled").asBoolean()).isTrue();
+        assertThat(recurring.path("intervalHours").asInt()).isEqualTo(6);
+        assertThat(recurring.path("retentionCount").asInt()).isEqualTo(12);
+        assertThat(recurring.path("retentionWindowHours").asInt()).isEqualTo(72);
+        JsonNode s3 = j.path("s3");
+        assertThat(s3.path("bucket").asText()).isEqualTo("backups");
+        assertThat(s3.path("endpoint").asText()).isEqualTo("s3.example.com");
+        assertThat(s3.path("region").asText()).isEqualTo("eu-west-1");
+        assertThat(s3.path("folder").asText()).isEqualTo("rancher");
+        assertThat(s3.path("customCa").isBoolean()).isTrue();
+        assertThat(j.path("restoreArtifacts")).extracting(JsonNode::asText)
+                .containsExactly("etcd-snapshot", "cluster-config", "rkestate");
+        assertThat(j.path("warnings")).allSatisfy(w -> {
+            assertThat(w.path("code").isTextual()).isTrue();
+            assertThat(w.path("message").isTextual()).isTrue();
+        });
+    }
+
+    @Test
+    void unknownVersionIsNullAndLegacyHasNoRetentionCount() throws Exception {
+        Files.writeString(tmp.resolve("legacy.yml"), """
+                nodes:
+                  - address: 10.0.0.1
+                    user: rancher
+                    role: [controlplane, etcd, worker]
+                services:
+                  etcd:
+                    snapshot: true
+                    creation: 6h
+                    retention: 24h
+                """);
+        Cli.Result r = Cli.run(tmp, "inspect", "--config", "legacy.yml", "--json");
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        JsonNode j = Cli.json(r);
+        assertThat(j.has("rkeVersion")).isTrue();
+        assertThat(j.path("rkeVersion").isNull()).as("rkeVersion: " + j.path("rkeVersion")).isTrue();
+        assertThat(j.path("configGeneration").asText()).isEqualTo("legacy");
+        assertThat(j.path("recurring").has("retentionCount")).isTrue();
+        assertThat(j.path("recurring").path("retentionCount").isNull()).isTrue();
+        assertThat(j.has("s3")).isTrue();
+        assertThat(j.path("s3").isNull()).isTrue();
+    }
+}
