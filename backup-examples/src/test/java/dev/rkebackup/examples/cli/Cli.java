@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code java -jar rke-backup.jar ...} as a real process, the way a user does. */
-final class Cli {
+public final class Cli {
     /** What a run printed and returned. */
-    record Result(int exitCode, String stdout, String stderr) {
-        String all() {
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** @return stdout followed by stderr */
+        public String all() {
             return stdout + stderr;
         }
     }
@@ -28,7 +29,7 @@ final class Cli {
      * Parses stdout of a {@code --json} run, failing unless it is exactly one JSON document (whitespace around it
      * allowed, nothing else).
      */
-    static JsonNode json(Result r) throws IOException {
+    public static JsonNode json(Result r) throws IOException {
         if (r.stdout().isBlank()) {
             throw new AssertionError("no JSON on stdout; stderr:\n" + r.stderr());
         }
@@ -40,7 +41,7 @@ final class Cli {
         }
     }
 
-    static Path jar() {
+    public static Path jar() {
         String p = System.getProperty("rkebackup.jar");
         if (p == null || !Files.isRegularFile(Path.of(p))) {
             throw new IllegalStateException("rke-backup.jar not found (" + p + "): run these tests with "
@@ -54,13 +55,37 @@ final class Cli {
     }
 
     static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar().toString()));
+        List<String> cmd = new ArrayList<>(List.of("-jar", jar().toString()));
         cmd.addAll(List.of(args));
+        return java(workDir, env, cmd);
+    }
+
+    /**
+     * Runs a {@code main} class from the jar ({@code java -cp rke-backup.jar CLASS ARGS}), as the example programs'
+     * Javadoc tells users to.
+     */
+    public static Result runMain(Path workDir, Map<String, String> env, String mainClass, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("-cp", jar().toString(), mainClass));
+        cmd.addAll(List.of(args));
+        return java(workDir, env, cmd);
+    }
+
+    /** Starts {@code java JAVA_ARGS} with the environment minus the caller's AWS keys plus {@code env}. */
+    public static ProcessBuilder javaProcess(Path workDir, Map<String, String> env, List<String> javaArgs) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        cmd.addAll(javaArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().remove("AWS_ACCESS_KEY_ID");
         pb.environment().remove("AWS_SECRET_ACCESS_KEY");
         pb.environment().putAll(env);
+        return pb;
+    }
+
+    private static Result java(Path workDir, Map<String, String> env, List<String> javaArgs)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = javaProcess(workDir, env, javaArgs);
         Path out = Files.createTempFile("cli-out", ".txt");
         Path err = Files.createTempFile("cli-err", ".txt");
         try {
@@ -69,7 +94,7 @@ final class Cli {
             p.getOutputStream().close();
             if (!p.waitFor(240, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("rke-backup " + String.join(" ", args) + " did not finish in 240 s");
+                throw new IllegalStateException(String.join(" ", javaArgs) + " did not finish in 240 s");
             }
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));

@@ -29,8 +29,8 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * One ed25519 user key (made with {@code ssh-keygen}) is authorized for user {@link #USER} on all nodes; each node
  * has its own host key, and {@link #knownHosts()} lists them all as {@code [address]:port}.
  */
-final class LoopbackSshNodes implements AutoCloseable {
-    static final String USER = "rke";
+public final class LoopbackSshNodes implements AutoCloseable {
+    public static final String USER = "rke";
 
     private final Path userKey;
     private final Path knownHosts;
@@ -48,7 +48,7 @@ final class LoopbackSshNodes implements AutoCloseable {
      * @param roots node address (a 127.x.y.z address) to the directory serving as that node's root
      * @return the running servers
      */
-    static LoopbackSshNodes start(Path dir, Map<String, Path> roots) throws Exception {
+    public static LoopbackSshNodes start(Path dir, Map<String, Path> roots) throws Exception {
         Files.createDirectories(dir);
         Path key = SshNodes.generateUserKey(dir.resolve("id_ed25519"), SshNodes.KeyType.ED25519, "");
         List<PublicKey> authorized = new ArrayList<>();
@@ -91,20 +91,20 @@ final class LoopbackSshNodes implements AutoCloseable {
         return g.generateKeyPair();
     }
 
-    int port(String address) {
+    public int port(String address) {
         return servers.get(address).getPort();
     }
 
-    Path userKey() {
+    public Path userKey() {
         return userKey;
     }
 
-    Path knownHosts() {
+    public Path knownHosts() {
         return knownHosts;
     }
 
     /** The {@code nodes:} block of a cluster.yml: every node with its port, user and key, all roles. */
-    String nodesYaml() {
+    public String nodesYaml() {
         StringBuilder y = new StringBuilder("nodes:\n");
         servers.forEach((address, s) -> y.append("- address: ").append(address).append('\n')
                 .append("  port: \"").append(s.getPort()).append("\"\n")
