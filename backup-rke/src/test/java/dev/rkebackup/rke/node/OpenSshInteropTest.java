@@ -268,7 +268,17 @@ class OpenSshInteropTest {
                     });
             assertThat(node.stat(target)).isEmpty();
             assertThat(node.list(full.toString())).isEmpty();
-            // a file that fits still goes through
+            // a file that fits still goes through (checked below, after the sudo case)
+        }
+        try (SshNodeAccess node = SshNodeAccess.connect(endpoint(SUDO_USER, edKey).sudoAllowed(true).build())) {
+            assertThatThrownBy(() -> node.writeAtomically(target, new ByteArrayInputStream(tooBig), tooBig.length,
+                    false)).isInstanceOfSatisfying(NodeAccessException.class, e -> {
+                        assertThat(e.problem()).as(e.getMessage()).isEqualTo(Problem.NO_SPACE);
+                        assertThat(e.getMessage()).contains(target, "full");
+                    });
+        }
+        try (SshNodeAccess node = SshNodeAccess.connect(endpoint("root", edKey).build())) {
+            assertThat(node.list(full.toString())).isEmpty();
             byte[] small = new byte[100_000];
             assertThat(node.writeAtomically(target, new ByteArrayInputStream(small), small.length, false).outcome())
                     .isEqualTo(WriteResult.Outcome.CREATED);
