@@ -5,18 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code inspect --json} carries the keys and value forms that issue 7's command-line contract names. */
+/**
+ * Parts of issue 7's command-line contract not covered elsewhere: every command has {@code --help}, and
+ * {@code inspect --json} carries the keys and value forms the contract names.
+ */
 @Timeout(120)
-class InspectContractIT {
+class CliContractIT {
     @TempDir
     Path tmp;
 
     @Test
-    void jsonHasTheContractKeys() throws Exception {
+    void everyCommandHasHelp() throws Exception {
+        for (String cmd : List.of("inspect", "snapshot", "backup", "prepare-restore")) {
+            Cli.Result r = Cli.run(tmp, cmd, "--help");
+            assertThat(r.exitCode()).as(r.all()).isZero();
+            assertThat(r.stdout()).contains("Usage: rke-backup " + cmd).contains("--config");
+        }
+        Cli.Result top = Cli.run(tmp, "--help");
+        assertThat(top.exitCode()).isZero();
+        assertThat(top.stdout()).contains("inspect", "snapshot", "backup", "list", "verify", "prune", "fetch",
+                "prepare-restore");
+    }
+
+    @Test
+    void inspectJsonHasTheContractKeys() throws Exception {
         Files.writeString(tmp.resolve("cluster.yml"), """
                 cluster_name: contract
                 nodes:
@@ -81,7 +98,7 @@ class InspectContractIT {
     }
 
     @Test
-    void unknownVersionIsNullAndLegacyHasNoRetentionCount() throws Exception {
+    void inspectJsonUnknownVersionIsNullAndLegacyHasNoRetentionCount() throws Exception {
         Files.writeString(tmp.resolve("legacy.yml"), """
                 nodes:
                   - address: 10.0.0.1
