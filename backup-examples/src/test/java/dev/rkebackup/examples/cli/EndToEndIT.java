@@ -177,6 +177,9 @@ class EndToEndIT {
             assertRestoreCommandIsAcceptedByRke(command);
             for (Cli.Result r : runs) {
                 assertThat(r.all()).doesNotContain(s3.secretKey()).doesNotContain("\tat ");
+                if (r.exitCode() == 0) {
+                    assertThat(r.stderr()).as("no progress bar or other noise without a terminal").isEmpty();
+                }
             }
         }
     }
