@@ -179,6 +179,59 @@ public final class ConfigEditor {
         return next(text);
     }
 
+    /**
+     * Sets how often recurring snapshots run and how many are kept, in the form {@code version} reads: on v0.2.0+
+     * with {@code backup_config} (or no scheme yet) as {@code interval_hours} and {@code retention} (a count); in
+     * the legacy form as {@code creation: <n>h} and {@code retention: <count × n>h}, the same time window. Call
+     * {@link #enableRecurringSnapshots(RkeVersion)} as well to switch them on.
+     *
+     * @param intervalHours hours between snapshots, or 0 to leave the interval as it is
+     * @param retention how many snapshots to keep, or 0 to leave it as it is
+     * @param version the RKE version that will run {@code rke up}
+     * @return an editor holding the edited text
+     * @throws InvalidInputException if a value is negative, or a legacy retention is set without a known interval
+     */
+    public ConfigEditor withSchedule(int intervalHours, int retention, RkeVersion version) {
+        Objects.requireNonNull(version, "version");
+        if (intervalHours < 0 || retention < 0) {
+            throw new InvalidInputException("interval hours and retention must be positive numbers");
+        }
+        if (intervalHours == 0 && retention == 0) {
+            return this;
+        }
+        SourceText text = current.source();
+        EtcdConfig etcd = current.etcd();
+        if (version.supportsBackupConfig() && current.configGeneration() != ConfigGeneration.LEGACY) {
+            Lines values = Lines.empty();
+            if (intervalHours > 0) {
+                values = values.with("interval_hours", RenderedScalar.literal(intervalHours));
+            }
+            if (retention > 0) {
+                values = values.with("retention", RenderedScalar.literal(retention));
+            }
+            text = YamlText.of(text).ensureMapping(BACKUP, values);
+            if (intervalHours > 0) {
+                text = YamlText.of(text).setScalar(BACKUP, "interval_hours", RenderedScalar.literal(intervalHours));
+            }
+            if (retention > 0) {
+                text = YamlText.of(text).setScalar(BACKUP, "retention", RenderedScalar.literal(retention));
+            }
+            return next(text);
+        }
+        Duration interval = intervalHours > 0 ? Duration.ofHours(intervalHours)
+                : legacyDuration(etcd.creation(), "creation", Duration.ofHours(12));
+        if (intervalHours > 0) {
+            text = ensureEtcd(text, Lines.empty().with("creation", RenderedScalar.of(intervalHours + "h")));
+            text = YamlText.of(text).setScalar(ETCD, "creation", RenderedScalar.of(intervalHours + "h"));
+        }
+        if (retention > 0) {
+            String window = (interval.toHours() * retention) + "h";
+            text = ensureEtcd(text, Lines.empty().with("retention", RenderedScalar.of(window)));
+            text = YamlText.of(text).setScalar(ETCD, "retention", RenderedScalar.of(window));
+        }
+        return next(text);
+    }
+
     private static SourceText ensureEtcd(SourceText text, Lines firstContent) {
         return YamlText.of(text).ensureMapping(ETCD, firstContent);
     }
