@@ -157,7 +157,8 @@ public final class YamlText {
     }
 
     /**
-     * Removes a key and its value lines from the block mapping at {@code parentPath}; no-op when absent.
+     * Removes a key (every copy of it, when it is duplicated) and its value lines from the block mapping at
+     * {@code parentPath}; no-op when absent.
      *
      * @param parentPath path of the mapping
      * @param key the key
@@ -174,7 +175,8 @@ public final class YamlText {
         int keyLine = t.getKeyNode().getStartMark().getLine();
         int from = source.lineStart(keyLine);
         int to = source.nextLineStart(lastLine(t.getValueNode(), keyLine));
-        return replace(from, to, "");
+        // a duplicate key would take over once the last one is gone (yaml.v2: last wins), so remove every copy
+        return YamlText.of(replace(from, to, "")).remove(parentPath, key);
     }
 
     /**
