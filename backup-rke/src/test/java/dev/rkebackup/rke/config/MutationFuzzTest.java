@@ -78,4 +78,59 @@ class MutationFuzzTest {
         }
         return String.join("\n", lines);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    void anyS3ValuesRoundTripThroughTheEdit(String file) throws IOException {
+        ClusterConfig config = ClusterConfig.load(CorpusTest.resource(file));
+        Random random = new Random(file.hashCode() ^ 0x5EED);
+        S3BackupConfig previous = null;
+        ClusterConfig current = config;
+        for (int round = 0; round < 15; round++) {
+            S3BackupConfig s3 = randomS3(random);
+            // withS3 checks its own result and throws IllegalStateException if it does not read back as s3
+            ConfigEditor edit = ConfigEditor.of(current).withS3(s3);
+            assertThat(edit.edited().etcd().backupConfig().orElseThrow().s3()).contains(s3);
+            assertThat(ConfigEditor.of(edit.edited()).withS3(s3).isChanged()).isFalse();
+            if (previous != null) {
+                // changing values and back gives the same lines again (removed fields come back at the end)
+                assertThat(ConfigEditor.of(edit.edited()).withS3(previous).text().lines().sorted())
+                        .containsExactlyElementsOf(current.text().lines().sorted().toList());
+            }
+            previous = s3;
+            current = edit.edited();
+        }
+    }
+
+    private static S3BackupConfig randomS3(Random random) {
+        S3BackupConfig.Builder b = S3BackupConfig.builder().bucketName(randomText(random))
+                .endpoint(randomText(random));
+        if (random.nextBoolean()) {
+            b.secretKey(Secret.of(randomText(random))).accessKey(Secret.of(randomText(random)));
+        }
+        if (random.nextBoolean()) {
+            b.customCa(randomText(random) + "\n" + randomText(random) + (random.nextBoolean() ? "\n" : "")
+                    + (random.nextInt(4) == 0 ? "\n\n" : ""));
+        }
+        if (random.nextBoolean()) {
+            b.folder(randomText(random));
+        }
+        return b.build();
+    }
+
+    private static String randomText(Random random) {
+        String alphabet = "abcXYZ019 -_.:/#'\"\\@&*!%{}[],?|>~\t\u00e9\u4e2d\ud83d\ude00";
+        StringBuilder sb = new StringBuilder();
+        int length = 1 + random.nextInt(12);
+        while (sb.length() < length) {
+            int at = random.nextInt(alphabet.length());
+            char c = alphabet.charAt(at);
+            if (Character.isHighSurrogate(c)) {
+                sb.append(c).append(alphabet.charAt(at + 1));
+            } else if (!Character.isLowSurrogate(c)) {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
 }

@@ -93,16 +93,16 @@ public final class YamlText {
         requireKeyFirstOnLine(t, parentPath, key);
         requireNotAlias(t, parentPath, key);
         Node v = t.getValueNode();
+        if (v instanceof ScalarNode same && same.getValue().equals(rendered.value()) && !SafeYaml.isNull(v)
+                && (!rendered.isLiteral() || isPlain(same))) {
+            return source; // same value: keep the file's own quoting and style
+        }
         boolean singleLine = v instanceof ScalarNode s && s.getScalarStyle() != DumperOptions.ScalarStyle.LITERAL
                 && s.getScalarStyle() != DumperOptions.ScalarStyle.FOLDED
                 && v.getStartMark().getLine() == v.getEndMark().getLine()
                 && v.getStartMark().getLine() == t.getKeyNode().getStartMark().getLine()
                 && !SafeYaml.isNull(v);
         if (singleLine && !rendered.multiLine()) {
-            ScalarNode s = (ScalarNode) v;
-            if (s.getValue().equals(rendered.value()) && (!rendered.isLiteral() || isPlain(s))) {
-                return source; // same value: keep the file's own quoting
-            }
             int start = offset(v.getStartMark());
             int end = offset(v.getEndMark());
             return replace(start, end, rendered.inline());
