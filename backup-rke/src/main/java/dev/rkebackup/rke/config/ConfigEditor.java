@@ -111,8 +111,7 @@ public final class ConfigEditor {
         ConfigEditor result = next(text);
         Optional<S3BackupConfig> got = result.current.etcd().backupConfig().flatMap(BackupConfig::s3);
         if (!got.equals(Optional.of(s3))) {
-            throw new IllegalStateException("internal error: the S3 edit of " + original.sourceName()
-                    + " did not produce the requested settings; nothing was written. Please report this.");
+            throw internalError("S3");
         }
         return result;
     }
@@ -176,7 +175,21 @@ public final class ConfigEditor {
                         .with("retention", RenderedScalar.literal(6)));
             }
         }
-        return next(text);
+        ConfigEditor result = next(text);
+        EffectiveBackup after = ConfigInspector.effective(result.current, version);
+        if (!after.recurring() || after.interval().isZero() && !isZero(ConfigInspector.effective(current, version))) {
+            throw internalError("recurring snapshot");
+        }
+        return result;
+    }
+
+    private static boolean isZero(EffectiveBackup b) {
+        return b.interval().isZero();
+    }
+
+    private IllegalStateException internalError(String what) {
+        return new IllegalStateException("internal error: the " + what + " edit of " + original.sourceName()
+                + " did not produce the requested settings; nothing was written. Please report this.");
     }
 
     /**
@@ -274,8 +287,16 @@ public final class ConfigEditor {
         Lines content = Lines.empty().with("interval_hours", RenderedScalar.literal(hours))
                 .with("retention", RenderedScalar.literal(count));
         text = YamlText.of(text).ensureMapping(BACKUP, content);
+        ConfigEditor result = next(text);
+        Optional<BackupConfig> migrated = result.current.etcd().backupConfig();
+        if (result.current.configGeneration() != ConfigGeneration.BACKUP_CONFIG
+                || migrated.get().intervalHours().orElse(-1) != hours
+                || migrated.get().retention().orElse(-1) != count
+                || result.current.etcd().creation().isPresent() || result.current.etcd().retention().isPresent()) {
+            throw internalError("migration");
+        }
         LOG.debug("Migrated {} to backup_config: every {} h, keep {}", original.sourceName(), hours, count);
-        return next(text);
+        return result;
     }
 
     private Duration legacyDuration(Optional<String> value, String key, Duration dflt) {

@@ -127,6 +127,7 @@ final class InspectionFormat {
         ObjectNode s3 = root.putObject("s3");
         i.s3().forEach(s3::put);
         root.put("stateFile", i.stateFile());
+        root.put("hasErrors", i.hasErrors());
         ArrayNode warnings = root.putArray("warnings");
         for (ConfigWarning w : i.warnings()) {
             ObjectNode n = warnings.addObject();

@@ -226,4 +226,17 @@ class ConfigInspectorTest {
         assertThat(i.findings(WarningCode.UNKNOWN_BACKUP_KEY)).singleElement()
                 .satisfies(w -> assertThat(w.message()).contains("did you mean `services.etcd`"));
     }
+
+    @Test
+    void fractionsAreTruncatedLikeRkeAndFlagged() {
+        ConfigInspection i = inspect(etcdNodes(3) + "services:\n  etcd:\n    backup_config:\n"
+                + "      interval_hours: 0.5\n      retention: 6.9\n");
+        assertThat(i.findings(WarningCode.INVALID_BACKUP_VALUE)).extracting(ConfigWarning::line)
+                .contains(8, 9);
+        assertThat(i.backup().interval()).isZero();
+        ClusterConfig c = ClusterConfig.parse(etcdNodes(1) + "services:\n  etcd:\n    backup_config:\n"
+                + "      interval_hours: 6.0\n      retention: 7.9\n", "c.yml");
+        assertThat(c.etcd().backupConfig().orElseThrow().intervalHours()).hasValue(6);
+        assertThat(c.etcd().backupConfig().orElseThrow().retention()).hasValue(7);
+    }
 }

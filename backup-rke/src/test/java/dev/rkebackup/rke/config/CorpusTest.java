@@ -198,6 +198,7 @@ class CorpusTest {
         assertThat(json.at("/effective/intervalSeconds").asLong()).isEqualTo(b.interval().toSeconds());
         assertThat(json.at("/quorum/faultTolerance").asInt()).isEqualTo(e.tolerance());
         assertThat(json.at("/warnings").size()).isEqualTo(i.warnings().size());
+        assertThat(json.at("/hasErrors").asBoolean()).isEqualTo(i.hasErrors());
         for (String secret : List.of("myaccesssecret", "minio-secret-key", "wJalrXUtnFEMI")) {
             assertThat(text + json).doesNotContain(secret);
         }
