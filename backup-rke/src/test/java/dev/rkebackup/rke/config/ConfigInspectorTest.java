@@ -156,7 +156,7 @@ class ConfigInspectorTest {
         assertThat(i.findings(WarningCode.RKE_VERSION_UNKNOWN).get(0).message()).contains("v1.8.2", "newer");
         assertThat(i.backup().manualFileName()).isEqualTo("<name>.zip");
         assertThat(i.toText()).contains("not verified");
-        assertThat(i.toJson()).contains("\"known\" : false");
+        assertThat(i.toJson()).contains("\"rkeVersionKnown\" : false");
     }
 
     @Test
