@@ -46,6 +46,8 @@ class MutationFuzzTest {
                 ConfigEditor.of(c).withS3(S3BackupConfig.builder().bucketName("b").endpoint("e")
                         .secretKey(Secret.of("k")).build()).diff();
                 ConfigEditor.of(c).enableRecurringSnapshots(RkeVersion.parse("v1.6.6"));
+                ConfigEditor.of(c).enableRecurringSnapshots(RkeVersion.parse("v0.1.9")).diff();
+                ConfigEditor.of(c).migrateToBackupConfig(RkeVersion.parse("v1.2.8")).diff();
             } catch (InvalidInputException expected) {
                 assertThat(expected.getMessage()).startsWith("fuzz.yml").doesNotContain("null");
             } catch (RuntimeException | StackOverflowError e) {
