@@ -36,7 +36,7 @@ class MutationFuzzTest {
         String original = Files.readString(CorpusTest.resource(file));
         Random random = new Random(file.hashCode());
         int parsed = 0;
-        for (int round = 0; round < 25; round++) {
+        for (int round = 0; round < 8; round++) {
             String mutated = mutate(original, random);
             try {
                 ClusterConfig c = ClusterConfig.parse(mutated, "fuzz.yml");
@@ -88,7 +88,7 @@ class MutationFuzzTest {
         Random random = new Random(file.hashCode() ^ 0x5EED);
         S3BackupConfig previous = null;
         ClusterConfig current = config;
-        for (int round = 0; round < 15; round++) {
+        for (int round = 0; round < 8; round++) {
             S3BackupConfig s3 = randomS3(random);
             // withS3 checks its own result and throws IllegalStateException if it does not read back as s3
             ConfigEditor edit = ConfigEditor.of(current).withS3(s3);
