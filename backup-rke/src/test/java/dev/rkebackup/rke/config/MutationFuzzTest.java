@@ -36,7 +36,7 @@ class MutationFuzzTest {
         String original = Files.readString(CorpusTest.resource(file));
         Random random = new Random(file.hashCode());
         int parsed = 0;
-        for (int round = 0; round < 8; round++) {
+        for (int round = 0; round < 20; round++) {
             String mutated = mutate(original, random);
             try {
                 ClusterConfig c = ClusterConfig.parse(mutated, "fuzz.yml");
