@@ -67,7 +67,8 @@ public final class RkeVersion implements Comparable<RkeVersion> {
     /**
      * Parses an RKE version as printed by {@code rke --version} or written by a user.
      *
-     * @param text e.g. {@code rke version v1.4.3}, {@code v0.1.18}, {@code 1.2.8}, {@code v1.6.3-rc1} or {@code dev}
+     * @param text e.g. {@code rke version v1.4.3}, {@code v0.1.18}, {@code 1.2.8}, {@code v1.6.3-rc1} or {@code dev};
+     *        when it has several lines, the one starting with {@code rke version} is read
      * @return the version
      * @throws InvalidInputException if the text is not an RKE version; the message shows the accepted forms
      * @throws NullPointerException if {@code text} is null
@@ -76,7 +77,7 @@ public final class RkeVersion implements Comparable<RkeVersion> {
         if (text == null) {
             throw new NullPointerException("RKE version text must not be null");
         }
-        String t = text.strip();
+        String t = versionLine(text).strip();
         if (t.length() > MAX_INPUT) {
             throw invalid("(" + t.length() + " characters of text)");
         }
@@ -93,6 +94,19 @@ public final class RkeVersion implements Comparable<RkeVersion> {
         String pre = m.group(4) == null ? "" : m.group(4);
         return new RkeVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                 Integer.parseInt(m.group(3)), pre, false);
+    }
+
+    /** The line that says {@code rke version ...} when the text has several (e.g. a warning before it). */
+    private static String versionLine(String text) {
+        if (text.length() > 10 * MAX_INPUT || text.strip().indexOf('\n') < 0) {
+            return text;
+        }
+        for (String line : text.split("\r?\n")) {
+            if (line.strip().toLowerCase(Locale.ROOT).startsWith(CLI_PREFIX)) {
+                return line;
+            }
+        }
+        return text;
     }
 
     /**

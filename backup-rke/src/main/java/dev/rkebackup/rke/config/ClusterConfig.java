@@ -51,6 +51,7 @@ public final class ClusterConfig {
     private final Map<String, Integer> keyLines;
     private final List<String> unknownKeys;
     private final List<String> duplicateKeys;
+    private final List<String> truncatedNumbers;
 
     /** Mutable carrier from the parser to the constructor. */
     static final class Fields {
@@ -69,6 +70,7 @@ public final class ClusterConfig {
         Map<String, Integer> keyLines;
         List<String> unknownKeys;
         List<String> duplicateKeys;
+        List<String> truncatedNumbers;
     }
 
     ClusterConfig(Fields f) {
@@ -87,6 +89,7 @@ public final class ClusterConfig {
         this.keyLines = Map.copyOf(f.keyLines);
         this.unknownKeys = List.copyOf(f.unknownKeys);
         this.duplicateKeys = List.copyOf(f.duplicateKeys);
+        this.truncatedNumbers = List.copyOf(f.truncatedNumbers);
     }
 
     private static String emptyToNull(String s) {
@@ -292,6 +295,11 @@ public final class ClusterConfig {
     /** @return dotted paths of keys that appear twice in one mapping (the last one wins, as in RKE) */
     public List<String> duplicateKeys() {
         return duplicateKeys;
+    }
+
+    /** Dotted paths of whole-number fields written with a fraction (RKE truncates them: 0.5 becomes 0). */
+    List<String> truncatedNumbers() {
+        return truncatedNumbers;
     }
 
     /**

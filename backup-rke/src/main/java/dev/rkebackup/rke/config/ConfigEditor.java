@@ -111,8 +111,7 @@ public final class ConfigEditor {
         ConfigEditor result = next(text);
         Optional<S3BackupConfig> got = result.current.etcd().backupConfig().flatMap(BackupConfig::s3);
         if (!got.equals(Optional.of(s3))) {
-            throw new IllegalStateException("internal error: the S3 edit of " + original.sourceName()
-                    + " did not produce the requested settings; nothing was written. Please report this.");
+            throw internalError("S3");
         }
         return result;
     }
@@ -176,6 +175,73 @@ public final class ConfigEditor {
                         .with("retention", RenderedScalar.literal(6)));
             }
         }
+        ConfigEditor result = next(text);
+        EffectiveBackup after = ConfigInspector.effective(result.current, version);
+        if (!after.recurring() || after.interval().isZero() && !isZero(ConfigInspector.effective(current, version))) {
+            throw internalError("recurring snapshot");
+        }
+        return result;
+    }
+
+    private static boolean isZero(EffectiveBackup b) {
+        return b.interval().isZero();
+    }
+
+    private IllegalStateException internalError(String what) {
+        return new IllegalStateException("internal error: the " + what + " edit of " + original.sourceName()
+                + " did not produce the requested settings; nothing was written. Please report this.");
+    }
+
+    /**
+     * Sets how often recurring snapshots run and how many are kept, in the form {@code version} reads: on v0.2.0+
+     * with {@code backup_config} (or no scheme yet) as {@code interval_hours} and {@code retention} (a count); in
+     * the legacy form as {@code creation: <n>h} and {@code retention: <count × n>h}, the same time window. Call
+     * {@link #enableRecurringSnapshots(RkeVersion)} as well to switch them on.
+     *
+     * @param intervalHours hours between snapshots, or 0 to leave the interval as it is
+     * @param retention how many snapshots to keep, or 0 to leave it as it is
+     * @param version the RKE version that will run {@code rke up}
+     * @return an editor holding the edited text
+     * @throws InvalidInputException if a value is negative, or a legacy retention is set without a known interval
+     */
+    public ConfigEditor withSchedule(int intervalHours, int retention, RkeVersion version) {
+        Objects.requireNonNull(version, "version");
+        if (intervalHours < 0 || retention < 0) {
+            throw new InvalidInputException("interval hours and retention must be positive numbers");
+        }
+        if (intervalHours == 0 && retention == 0) {
+            return this;
+        }
+        SourceText text = current.source();
+        EtcdConfig etcd = current.etcd();
+        if (version.supportsBackupConfig() && current.configGeneration() != ConfigGeneration.LEGACY) {
+            Lines values = Lines.empty();
+            if (intervalHours > 0) {
+                values = values.with("interval_hours", RenderedScalar.literal(intervalHours));
+            }
+            if (retention > 0) {
+                values = values.with("retention", RenderedScalar.literal(retention));
+            }
+            text = YamlText.of(text).ensureMapping(BACKUP, values);
+            if (intervalHours > 0) {
+                text = YamlText.of(text).setScalar(BACKUP, "interval_hours", RenderedScalar.literal(intervalHours));
+            }
+            if (retention > 0) {
+                text = YamlText.of(text).setScalar(BACKUP, "retention", RenderedScalar.literal(retention));
+            }
+            return next(text);
+        }
+        Duration interval = intervalHours > 0 ? Duration.ofHours(intervalHours)
+                : legacyDuration(etcd.creation(), "creation", Duration.ofHours(12));
+        if (intervalHours > 0) {
+            text = ensureEtcd(text, Lines.empty().with("creation", RenderedScalar.of(intervalHours + "h")));
+            text = YamlText.of(text).setScalar(ETCD, "creation", RenderedScalar.of(intervalHours + "h"));
+        }
+        if (retention > 0) {
+            String window = (interval.toHours() * retention) + "h";
+            text = ensureEtcd(text, Lines.empty().with("retention", RenderedScalar.of(window)));
+            text = YamlText.of(text).setScalar(ETCD, "retention", RenderedScalar.of(window));
+        }
         return next(text);
     }
 
@@ -221,8 +287,16 @@ public final class ConfigEditor {
         Lines content = Lines.empty().with("interval_hours", RenderedScalar.literal(hours))
                 .with("retention", RenderedScalar.literal(count));
         text = YamlText.of(text).ensureMapping(BACKUP, content);
+        ConfigEditor result = next(text);
+        Optional<BackupConfig> migrated = result.current.etcd().backupConfig();
+        if (result.current.configGeneration() != ConfigGeneration.BACKUP_CONFIG
+                || migrated.get().intervalHours().orElse(-1) != hours
+                || migrated.get().retention().orElse(-1) != count
+                || result.current.etcd().creation().isPresent() || result.current.etcd().retention().isPresent()) {
+            throw internalError("migration");
+        }
         LOG.debug("Migrated {} to backup_config: every {} h, keep {}", original.sourceName(), hours, count);
-        return next(text);
+        return result;
     }
 
     private Duration legacyDuration(Optional<String> value, String key, Duration dflt) {

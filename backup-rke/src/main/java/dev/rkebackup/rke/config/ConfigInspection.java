@@ -27,10 +27,11 @@ import java.util.stream.Collectors;
  * @param s3 the S3 settings as written (key → display value, secrets redacted); empty without S3
  * @param stateFile the expected {@code .rkestate} path, empty when not applicable or unknown
  * @param warnings findings, errors first
+ * @param config the inspected config (for node and S3 details; its secrets stay redacted in every rendering)
  */
 public record ConfigInspection(String source, String clusterName, RkeVersion rkeVersion, boolean rkeVersionGiven,
         ConfigGeneration generation, int nodeCount, List<String> etcdNodes, EtcdQuorum quorum, EffectiveBackup backup,
-        Map<String, String> s3, String stateFile, List<ConfigWarning> warnings) {
+        Map<String, String> s3, String stateFile, List<ConfigWarning> warnings, ClusterConfig config) {
     /** Validates and copies. */
     public ConfigInspection {
         Objects.requireNonNull(source, "source");
@@ -40,6 +41,7 @@ public record ConfigInspection(String source, String clusterName, RkeVersion rke
         Objects.requireNonNull(quorum, "quorum");
         Objects.requireNonNull(backup, "backup");
         Objects.requireNonNull(stateFile, "stateFile");
+        Objects.requireNonNull(config, "config");
         etcdNodes = List.copyOf(etcdNodes);
         s3 = Collections.unmodifiableMap(new LinkedHashMap<>(s3));
         warnings = List.copyOf(warnings);

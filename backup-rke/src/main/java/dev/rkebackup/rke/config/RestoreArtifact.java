@@ -17,6 +17,21 @@ public enum RestoreArtifact {
         this.description = description;
     }
 
+    /**
+     * The stable identifier used in JSON and manifests: {@code etcd-snapshot}, {@code cluster-config},
+     * {@code rkestate}, {@code pki-bundle}.
+     *
+     * @return the identifier
+     */
+    public String id() {
+        return switch (this) {
+            case SNAPSHOT -> "etcd-snapshot";
+            case CLUSTER_CONFIG -> "cluster-config";
+            case STATE_FILE -> "rkestate";
+            case PKI_BUNDLE -> "pki-bundle";
+        };
+    }
+
     /** @return a short human description */
     public String description() {
         return description;

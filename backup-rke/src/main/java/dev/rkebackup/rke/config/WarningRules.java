@@ -138,6 +138,10 @@ final class WarningRules {
                         + "recurring snapshots in the CLI (services.etcd.snapshot does): remove `enabled: false` or "
                         + "set interval_hours and retention explicitly.");
             }
+            for (String path : c.truncatedNumbers()) {
+                add(WarningCode.INVALID_BACKUP_VALUE, Severity.WARNING, path, "`" + path + "` has a fraction; RKE "
+                        + "drops it (e.g. 0.5 becomes 0, which rke-tools refuses). Use a whole number.");
+            }
             if (bc.intervalHours().isPresent() && bc.intervalHours().getAsInt() <= 0
                     || bc.retention().isPresent() && bc.retention().getAsInt() <= 0) {
                 add(WarningCode.INVALID_BACKUP_VALUE, Severity.WARNING, BC, "interval_hours and retention must be "

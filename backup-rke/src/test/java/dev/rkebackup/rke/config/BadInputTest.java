@@ -288,4 +288,11 @@ class BadInputTest {
                     .satisfies(t -> assertThat(t.getMessage()).doesNotContain("TopSecret"));
         }
     }
+
+    @Test
+    void controlCharactersAreRefusedWithTheirLine() {
+        assertThatThrownBy(() -> ClusterConfig.parse(nodes("# pasted\u0007 here\n"), "ctl.yml"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("ctl.yml: line 5")
+                .hasMessageContaining("U+0007");
+    }
 }

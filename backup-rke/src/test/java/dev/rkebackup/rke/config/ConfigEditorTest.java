@@ -473,4 +473,14 @@ class ConfigEditorTest {
         assertThat(Files.readString(real)).contains("s3backupconfig:");
         assertThat(backup).isEqualTo(dir.resolve("real.yml.bak"));
     }
+
+    @Test
+    void removingADuplicatedFieldRemovesEveryCopy() {
+        String yaml = NODES + "services:\n  etcd:\n    backup_config:\n      s3backupconfig:\n        folder: a\n"
+                + "        bucket_name: b\n        endpoint: e\n        folder: a\n";
+        ConfigEditor e = ConfigEditor.of(ClusterConfig.parse(yaml, "c.yml"))
+                .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build());
+        assertThat(e.text()).isEqualTo(NODES + "services:\n  etcd:\n    backup_config:\n      s3backupconfig:\n"
+                + "        bucket_name: b\n        endpoint: e\n");
+    }
 }

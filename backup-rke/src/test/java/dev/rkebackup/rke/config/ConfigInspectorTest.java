@@ -156,7 +156,7 @@ class ConfigInspectorTest {
         assertThat(i.findings(WarningCode.RKE_VERSION_UNKNOWN).get(0).message()).contains("v1.8.2", "newer");
         assertThat(i.backup().manualFileName()).isEqualTo("<name>.zip");
         assertThat(i.toText()).contains("not verified");
-        assertThat(i.toJson()).contains("\"known\" : false");
+        assertThat(i.toJson()).contains("\"rkeVersionKnown\" : false");
     }
 
     @Test
@@ -225,5 +225,18 @@ class ConfigInspectorTest {
         ConfigInspection i = inspect(etcdNodes(3) + "etcd:\n  snapshot: true\n");
         assertThat(i.findings(WarningCode.UNKNOWN_BACKUP_KEY)).singleElement()
                 .satisfies(w -> assertThat(w.message()).contains("did you mean `services.etcd`"));
+    }
+
+    @Test
+    void fractionsAreTruncatedLikeRkeAndFlagged() {
+        ConfigInspection i = inspect(etcdNodes(3) + "services:\n  etcd:\n    backup_config:\n"
+                + "      interval_hours: 0.5\n      retention: 6.9\n");
+        assertThat(i.findings(WarningCode.INVALID_BACKUP_VALUE)).extracting(ConfigWarning::line)
+                .contains(8, 9);
+        assertThat(i.backup().interval()).isZero();
+        ClusterConfig c = ClusterConfig.parse(etcdNodes(1) + "services:\n  etcd:\n    backup_config:\n"
+                + "      interval_hours: 6.0\n      retention: 7.9\n", "c.yml");
+        assertThat(c.etcd().backupConfig().orElseThrow().intervalHours()).hasValue(6);
+        assertThat(c.etcd().backupConfig().orElseThrow().retention()).hasValue(7);
     }
 }

@@ -195,9 +195,10 @@ class CorpusTest {
         String text = i.toText();
         e.codes().forEach(c -> assertThat(text).contains(c.name()));
         JsonNode json = JSON.readTree(i.toJson());
-        assertThat(json.at("/effective/intervalSeconds").asLong()).isEqualTo(b.interval().toSeconds());
-        assertThat(json.at("/quorum/faultTolerance").asInt()).isEqualTo(e.tolerance());
+        assertThat(json.at("/recurring/intervalHours").asDouble() * 3600).isEqualTo((double) b.interval().toSeconds());
+        assertThat(json.at("/etcd/faultTolerance").asInt()).isEqualTo(e.tolerance());
         assertThat(json.at("/warnings").size()).isEqualTo(i.warnings().size());
+        assertThat(json.at("/hasErrors").asBoolean()).isEqualTo(i.hasErrors());
         for (String secret : List.of("myaccesssecret", "minio-secret-key", "wJalrXUtnFEMI")) {
             assertThat(text + json).doesNotContain(secret);
         }

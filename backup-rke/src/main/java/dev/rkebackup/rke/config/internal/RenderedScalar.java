@@ -47,7 +47,8 @@ public final class RenderedScalar {
     }
 
     static boolean plainOk(String v) {
-        if (v.isEmpty() || !v.matches("[A-Za-z0-9_./~-][A-Za-z0-9_./~@:+=-]*") || v.endsWith(":")) {
+        // "-" alone is a sequence entry and "x:" a key, though both match the characters allowed here
+        if (v.isEmpty() || v.equals("-") || !v.matches("[A-Za-z0-9_./~-][A-Za-z0-9_./~@:+=-]*") || v.endsWith(":")) {
             return false;
         }
         return Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, v, true));
@@ -68,6 +69,12 @@ public final class RenderedScalar {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (c < 0x20 && c != '\n' || c == 0x7F || c == '\uFEFF') {
+                return false;
+            }
+        }
+        for (String line : v.split("\n", -1)) {
+            // trailing blanks are invisible and easily lost by editors; such text is quoted instead
+            if (line.endsWith(" ")) {
                 return false;
             }
         }

@@ -45,12 +45,27 @@ final class YamlNodes {
             return Math.max(keyLine, lastLine(source, item, item.getStartMark().getLine()));
         }
         Mark end = v.getEndMark();
-        int line = end.getLine();
-        if (end.getColumn() == 0 && line > v.getStartMark().getLine()) {
-            line--;
+        int last = end.getLine();
+        if (end.getColumn() == 0 && last > v.getStartMark().getLine()) {
+            last--;
         }
+        int line = last;
         while (line > keyLine && source.line(line).isBlank()) {
             line--;
+        }
+        if (v instanceof ScalarNode s && s.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL) {
+            // a literal block has exactly one source line per value line, after its header line
+            String value = s.getValue();
+            int lines = value.isEmpty() ? 0 : value.split("\n", -1).length - (value.endsWith("\n") ? 1 : 0);
+            return Math.max(keyLine, Math.min(last, v.getStartMark().getLine() + lines));
+        }
+        if (v instanceof ScalarNode s && s.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
+            // with "keep" chomping (|+) trailing empty lines are part of the value
+            int breaks = 0;
+            for (int i = s.getValue().length() - 1; i >= 0 && s.getValue().charAt(i) == '\n'; i--) {
+                breaks++;
+            }
+            line = Math.min(last, line + Math.max(0, breaks - 1));
         }
         return Math.max(line, keyLine);
     }

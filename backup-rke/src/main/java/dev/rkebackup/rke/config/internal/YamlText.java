@@ -93,16 +93,16 @@ public final class YamlText {
         requireKeyFirstOnLine(t, parentPath, key);
         requireNotAlias(t, parentPath, key);
         Node v = t.getValueNode();
+        if (v instanceof ScalarNode same && same.getValue().equals(rendered.value()) && !SafeYaml.isNull(v)
+                && (!rendered.isLiteral() || isPlain(same))) {
+            return source; // same value: keep the file's own quoting and style
+        }
         boolean singleLine = v instanceof ScalarNode s && s.getScalarStyle() != DumperOptions.ScalarStyle.LITERAL
                 && s.getScalarStyle() != DumperOptions.ScalarStyle.FOLDED
                 && v.getStartMark().getLine() == v.getEndMark().getLine()
                 && v.getStartMark().getLine() == t.getKeyNode().getStartMark().getLine()
                 && !SafeYaml.isNull(v);
         if (singleLine && !rendered.multiLine()) {
-            ScalarNode s = (ScalarNode) v;
-            if (s.getValue().equals(rendered.value()) && (!rendered.isLiteral() || isPlain(s))) {
-                return source; // same value: keep the file's own quoting
-            }
             int start = offset(v.getStartMark());
             int end = offset(v.getEndMark());
             return replace(start, end, rendered.inline());
@@ -157,7 +157,8 @@ public final class YamlText {
     }
 
     /**
-     * Removes a key and its value lines from the block mapping at {@code parentPath}; no-op when absent.
+     * Removes a key (every copy of it, when it is duplicated) and its value lines from the block mapping at
+     * {@code parentPath}; no-op when absent.
      *
      * @param parentPath path of the mapping
      * @param key the key
@@ -174,7 +175,8 @@ public final class YamlText {
         int keyLine = t.getKeyNode().getStartMark().getLine();
         int from = source.lineStart(keyLine);
         int to = source.nextLineStart(lastLine(t.getValueNode(), keyLine));
-        return replace(from, to, "");
+        // a duplicate key would take over once the last one is gone (yaml.v2: last wins), so remove every copy
+        return YamlText.of(replace(from, to, "")).remove(parentPath, key);
     }
 
     /**

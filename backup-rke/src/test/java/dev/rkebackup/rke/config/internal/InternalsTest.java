@@ -93,7 +93,9 @@ class InternalsTest {
     void renderingRoundTripsThroughYaml() {
         for (String v : List.of("plain", "yes", "no", "~", "null", "12", "0x1F", "1.5", "a: b", "a #b", "#x",
                 "-x", "- x", "x:", "@at", "'q'", "\"dq\"", "tab\there", "line1\nline2\n", "trail\n\n", "é ü",
-                " lead", "", "s3.amazonaws.com", "minio:9000", "[x]", "{x}", "*alias", "&anchor", "!tag", "%", "`")) {
+                " lead", "", "s3.amazonaws.com", "minio:9000", "[x]", "{x}", "*alias", "&anchor", "!tag", "%", "`",
+                "-", "--", "-1", "-x", "a:b", "?", "? x", "|", ">", "=",
+                "a \nb", "a\n \nb", "a\n\n\n", "\n", "x\n#y\n- z\n")) {
             RenderedScalar r = RenderedScalar.of(v);
             String yaml = r.asEntry("k", 0, 2, "\n");
             var node = SafeYaml.toJson(SourceText.of(yaml, "t"), SafeYaml.compose(SourceText.of(yaml, "t"))
