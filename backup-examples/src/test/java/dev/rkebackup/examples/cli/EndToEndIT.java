@@ -70,6 +70,16 @@ class EndToEndIT {
 
             JsonNode inspect = json(ok("inspect", "--config", "cluster.yml", "--rke", rkePath, "--json"));
             assertThat(inspect.get("clusterName").asText()).isEqualTo("e2e");
+            assertThat(inspect.get("rkeVersion").asText()).isEqualTo("v1.6.3");
+            assertThat(inspect.get("configGeneration").asText()).isEqualTo("backup_config");
+            assertThat(inspect.get("etcd").get("members").asInt()).isEqualTo(3);
+            assertThat(inspect.get("etcd").get("nodes")).extracting(n -> n.get("address").asText())
+                    .containsExactlyElementsOf(HOSTS);
+            assertThat(inspect.get("recurring").get("intervalHours").asInt()).isEqualTo(12);
+            assertThat(inspect.get("recurring").get("retentionCount").asInt()).isEqualTo(6);
+            assertThat(inspect.get("s3").isNull()).isTrue();
+            assertThat(inspect.get("restoreArtifacts")).extracting(JsonNode::asText)
+                    .containsExactly("etcd-snapshot", "cluster-config", "rkestate");
             // TODO(issue 7): enable-recurring --config cluster.yml --interval-hours 6 --retention 12 once it is on main
 
             JsonNode snap = json(ok("snapshot", "--config", "cluster.yml", "--rke", rkePath, "--name", "e2e-1",
