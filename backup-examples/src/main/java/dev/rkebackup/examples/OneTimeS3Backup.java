@@ -50,7 +50,18 @@ public final class OneTimeS3Backup {
             System.err.println("usage: OneTimeS3Backup CLUSTER_YML BUCKET [ENDPOINT_URL]");
             System.exit(2);
         }
-        Path configFile = Path.of(args[0]);
+        try {
+            BackupResult result = backup(Path.of(args[0]), args[1], args.length > 2 ? URI.create(args[2]) : null);
+            print(result);
+            System.exit(result.ok() ? 0 : 1);
+        } catch (BackupException e) {
+            // Library failures say what failed and what to do; secrets never appear in them.
+            System.err.println("backup failed: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static BackupResult backup(Path configFile, String bucket, URI endpoint) {
         ClusterConfig config = ClusterConfig.load(configFile);
         RkeBinary binary = System.getenv("RKE") != null ? RkeBinary.at(Path.of(System.getenv("RKE")))
                 : RkeBinary.onPath();
@@ -59,24 +70,20 @@ public final class OneTimeS3Backup {
                 ? SshOptions.defaults().withKnownHosts(Path.of(System.getenv("KNOWN_HOSTS"))) : SshOptions.defaults();
         NodeConnector nodes = NodeConnector.ssh(SshEndpoints.fromConfig(config, ssh));
 
-        S3ObjectStoreBuilder s3 = S3ObjectStore.builder().bucket(args[1]).prefix(config.clusterName())
+        S3ObjectStoreBuilder s3 = S3ObjectStore.builder().bucket(bucket).prefix(config.clusterName())
                 .region(System.getenv().getOrDefault("AWS_REGION", "us-east-1")).defaultCredentials();
-        if (args.length > 2) {
-            s3.endpoint(URI.create(args[2])).pathStyle(true);
+        if (endpoint != null) {
+            s3.endpoint(endpoint).pathStyle(true);
         }
-        BackupResult result;
         try (S3ObjectStore store = s3.build()) {
             RkeBackup backup = RkeBackup.builder(config, binary.version(), BackupRepository.create(store), nodes)
                     .retention(RetentionPolicy.keepLast(14))
                     .build();
-            result = backup.snapshotAndCollect(rke, SnapshotSaveRequest.builder(configFile).build());
-        } catch (BackupException e) {
-            // every library failure says what failed and what to do; secrets never appear in it
-            System.err.println("backup failed: " + e.getMessage());
-            System.exit(1);
-            return;
+            return backup.snapshotAndCollect(rke, SnapshotSaveRequest.builder(configFile).build());
         }
+    }
 
+    private static void print(BackupResult result) {
         Manifest set = result.manifest();
         System.out.printf("backup set %s: %s, %s%n", set.setId(), set.complete() ? "complete" : "INCOMPLETE",
                 result.verification().ok() ? "verified" : "NOT VERIFIED");
@@ -87,6 +94,5 @@ public final class OneTimeS3Backup {
             System.out.printf("  node %s: %s %s%n", node.host(), node.status().id(), node.detail());
         }
         result.pruned().forEach(id -> System.out.println("  pruned old set " + id));
-        System.exit(result.ok() ? 0 : 1);
     }
 }

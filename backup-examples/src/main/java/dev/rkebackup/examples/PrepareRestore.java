@@ -44,15 +44,24 @@ public final class PrepareRestore {
             System.err.println("usage: PrepareRestore CLUSTER_YML STORE [SET_ID|latest] [--execute]");
             System.exit(2);
         }
-        List<String> argList = List.of(args);
-        boolean execute = argList.contains("--execute");
+        boolean execute = List.of(args).contains("--execute");
         String wanted = args.length > 2 && !args[2].equals("--execute") ? args[2] : "latest";
-        ClusterConfig config = ClusterConfig.load(Path.of(args[0]));
+        try {
+            prepare(Path.of(args[0]), args[1], wanted, execute);
+        } catch (BackupException e) {
+            // Library failures say what failed and what to do; secrets never appear in them.
+            System.err.println("restore preparation failed: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void prepare(Path configFile, String storeLocation, String wanted, boolean execute) {
+        ClusterConfig config = ClusterConfig.load(configFile);
         RkeBinary rke = System.getenv("RKE") != null ? RkeBinary.at(Path.of(System.getenv("RKE")))
                 : RkeBinary.onPath();
         SshOptions ssh = System.getenv("KNOWN_HOSTS") != null
                 ? SshOptions.defaults().withKnownHosts(Path.of(System.getenv("KNOWN_HOSTS"))) : SshOptions.defaults();
-        try (ObjectStore store = ObjectStores.open(args[1])) {
+        try (ObjectStore store = ObjectStores.open(storeLocation)) {
             BackupRepository repository = BackupRepository.create(store);
             String setId = wanted.equals("latest") ? newestComplete(repository) : wanted;
             RestorePreparation preparation = RestorePreparation.builder(repository, setId, config, rke.version(),
@@ -74,9 +83,6 @@ public final class PrepareRestore {
             System.out.println("every etcd node holds " + done.snapshotName() + " with sha256 "
                     + done.snapshotSha256() + ". To restore (stops etcd, rebuilds the cluster), run:");
             System.out.println("  " + done.restoreCommand());
-        } catch (BackupException e) {
-            System.err.println("restore preparation failed: " + e.getMessage());
-            System.exit(1);
         }
     }
 

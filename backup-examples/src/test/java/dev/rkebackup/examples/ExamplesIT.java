@@ -139,6 +139,21 @@ class ExamplesIT {
         assertThat(stdout).contains("run 2 OK: set ").contains("2 runs, 1 failed");
     }
 
+    @Test
+    void examplesReportFailuresInOneLineWithoutAStackTrace() throws Exception {
+        Cli.Result backup = Cli.runMain(work, env, OneTimeS3Backup.class.getName(), "missing.yml", "backups");
+        assertThat(backup.exitCode()).isEqualTo(1);
+        assertThat(backup.stderr()).startsWith("backup failed: ").contains("missing.yml").doesNotContain("\tat ");
+        Cli.Result restore = Cli.runMain(work, env, PrepareRestore.class.getName(), "cluster.yml",
+                tmp.resolve("empty-store").toString());
+        assertThat(restore.exitCode()).isEqualTo(1);
+        assertThat(restore.stderr()).contains("restore preparation failed: no complete backup set")
+                .doesNotContain("\tat ");
+        Cli.Result usage = Cli.runMain(work, env, RecurringBackup.class.getName());
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.stderr()).startsWith("usage: RecurringBackup");
+    }
+
     static String sha256(Path file) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
