@@ -122,6 +122,13 @@ class EndToEndIT {
             }
             assertThat(list.get(0).get("totalBytes").asLong()).isEqualTo(total);
 
+            String wrongSecret = "wrong-" + s3.secretKey();
+            Cli.Result denied = Cli.run(work, Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY",
+                    wrongSecret), "list", "--store", store, "--json");
+            assertThat(denied.exitCode()).as(denied.all()).isEqualTo(1);
+            assertThat(denied.stderr()).startsWith("error: ");
+            assertThat(denied.all()).doesNotContain(wrongSecret).doesNotContain("\tat ");
+
             JsonNode verified = json(ok("verify", "--store", store, "--json"));
             assertThat(verified).hasSize(1);
             assertThat(verified.get(0).get("ok").asBoolean()).isTrue();
