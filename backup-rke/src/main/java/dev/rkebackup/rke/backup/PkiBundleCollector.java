@@ -38,7 +38,7 @@ final class PkiBundleCollector {
                     continue;
                 }
                 try (InputStream in = access.get().openRead(path)) {
-                    writer.add(FILE_NAME, ArtifactKind.PKI_BUNDLE, ArtifactSource.node(s.node().address(), path), in,
+                    writer.add(FILE_NAME, ArtifactKind.PKI_BUNDLE, ArtifactSource.node(s.label(), path), in,
                             f.get().size());
                 }
                 return true;
@@ -46,7 +46,7 @@ final class PkiBundleCollector {
                 if (SnapshotCollector.causeOf(e).isEmpty() && e instanceof RuntimeException re) {
                     throw re;
                 }
-                LOG.warn("cannot copy {} from {}: {}; trying the next node", path, s.node().address(),
+                LOG.warn("cannot copy {} from {}: {}; trying the next node", path, s.label(),
                         e.getMessage());
             }
         }

@@ -123,7 +123,7 @@ public final class RestorePreparation {
     }
 
     private NodeReport placeOnNode(NodeSessions.Session s, Plan p, Manifest m) {
-        String host = s.node().address();
+        String host = s.label();
         Optional<NodeAccess> access = s.accessIfConnected();
         if (access.isEmpty()) {
             return new NodeReport(host, NodeReport.Status.UNREACHABLE, s.failure().getMessage());

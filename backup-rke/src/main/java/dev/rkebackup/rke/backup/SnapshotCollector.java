@@ -55,12 +55,12 @@ final class SnapshotCollector {
     Outcome collect(CollectionStrategy strategy) {
         List<Attempt> attempts = new ArrayList<>();
         if (strategy == CollectionStrategy.ALL_NODES) {
-            attempts.addAll(sessions.inParallel(s -> attempt(s, "snapshots/" + s.node().address() + "/" + fileName)));
+            attempts.addAll(sessions.inParallel(s -> attempt(s, "snapshots/" + s.label() + "/" + fileName)));
         } else {
             boolean done = false;
             for (NodeSessions.Session s : sessions.sessions()) {
                 if (done) {
-                    attempts.add(new Attempt(new NodeReport(s.node().address(), NodeReport.Status.NOT_NEEDED,
+                    attempts.add(new Attempt(new NodeReport(s.label(), NodeReport.Status.NOT_NEEDED,
                             "an earlier node's copy was stored"), null, false));
                     continue;
                 }
@@ -75,7 +75,7 @@ final class SnapshotCollector {
     }
 
     private Attempt attempt(NodeSessions.Session s, String artifactPath) {
-        String host = s.node().address();
+        String host = s.label();
         Optional<NodeAccess> access = s.accessIfConnected();
         if (access.isEmpty()) {
             return fail(host, NodeReport.Status.UNREACHABLE, s.failure().getMessage());
