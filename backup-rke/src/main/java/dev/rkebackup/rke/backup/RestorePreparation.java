@@ -206,11 +206,11 @@ public final class RestorePreparation {
                         + (force ? " (replaced if different, old copy kept as .bak)" : " (refused if different)"));
             }
         }
-        for (var n : config.requireEtcdNodes()) {
-            steps.add("write " + snapshot.path() + " (" + snapshot.size() + " bytes) to " + n.address() + ":" + target
+        for (String node : NodeSessions.labels(config.requireEtcdNodes())) {
+            steps.add("write " + snapshot.path() + " (" + snapshot.size() + " bytes) to " + node + ":" + target
                     + " under a temporary name, rename, confirm sha256 " + snapshot.sha256());
             if (pki != null) {
-                steps.add("write pki.bundle.tar.gz to " + n.address() + ":" + snapshotDirectory + "/"
+                steps.add("write pki.bundle.tar.gz to " + node + ":" + snapshotDirectory + "/"
                         + PkiBundleCollector.FILE_NAME);
             }
         }
