@@ -11,6 +11,7 @@ import dev.rkebackup.rke.node.RemoteFile;
 import dev.rkebackup.rke.snapshot.SnapshotCheck;
 import dev.rkebackup.rke.snapshot.SnapshotLayout;
 import dev.rkebackup.rke.snapshot.SnapshotVerifyingInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -90,27 +91,42 @@ final class SnapshotCollector {
         if (file.isEmpty() || file.get().directory()) {
             return fail(host, NodeReport.Status.MISSING, remotePath + " does not exist on " + node.describe());
         }
+        long declared = file.get().size();
         SnapshotCheck check;
-        ArtifactEntry entry;
-        try (InputStream raw = node.openRead(remotePath);
+        ArtifactEntry entry = null;
+        Counting counted = null;
+        try (Counting raw = new Counting(node.openRead(remotePath));
              SnapshotVerifyingInputStream in = SnapshotVerifyingInputStream.of(raw, layout, snapshotName)) {
+            counted = raw;
             entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node(host, remotePath), in,
-                    file.get().size(), Map.of("layout", layout.name().toLowerCase(Locale.ROOT)));
-            while (in.read() >= 0) {
-                // the store read exactly the declared size; reaching the end runs the final check
+                    declared, Map.of("layout", layout.name().toLowerCase(Locale.ROOT)));
+            // the store took exactly the declared size; reading to the end runs the final check, and any byte
+            // beyond it means the file grew after it was looked up (still being written): what was stored is
+            // only a prefix of what was checked
+            byte[] rest = new byte[8192];
+            for (int n = in.read(rest); n >= 0; n = in.read(rest)) {
+                // counted by raw
             }
             check = in.result().orElseThrow(() -> new IOException("snapshot check did not finish"));
-        } catch (NodeAccessException e) {
-            return fail(host, status(e), e.getMessage());
         } catch (IOException | RuntimeException e) {
+            if (entry != null) {
+                writer.discard(artifactPath);
+            }
             Optional<NodeAccessException> nodeFault = causeOf(e);
             if (nodeFault.isPresent()) {
                 return fail(host, status(nodeFault.get()), nodeFault.get().getMessage());
+            }
+            if (counted != null && (counted.ended && counted.count < declared || counted.count > declared)) {
+                return changed(host, declared, counted.count); // the store refused a short or long stream
             }
             if (e instanceof RuntimeException re) {
                 throw re; // the store failed: not this node's fault, stop the job
             }
             return fail(host, NodeReport.Status.FAILED, "reading " + remotePath + " failed: " + e.getMessage());
+        }
+        if (counted.count != declared) {
+            writer.discard(artifactPath);
+            return changed(host, declared, counted.count);
         }
         if (!check.ok()) {
             writer.discard(artifactPath);
@@ -123,6 +139,16 @@ final class SnapshotCollector {
         }
         return new Attempt(new NodeReport(host, NodeReport.Status.OK, "stored " + entry.size() + " bytes as "
                 + artifactPath), entry, check.stateEntryPresent());
+    }
+
+    private Attempt changed(String host, long declared, long read) {
+        LOG.warn("{} on {} changed while it was read ({} bytes listed, {} read); not stored", remotePath, host,
+                declared, read);
+        String how = read > declared ? "it grew beyond the " + declared + " bytes it had when listed"
+                : "it ended after " + read + " of the " + declared + " bytes it had when listed";
+        return fail(host, NodeReport.Status.BAD_COPY, remotePath + " changed while it was read: " + how
+                + "; it is probably still being written. Not stored; run the backup again once rke has finished"
+                + " the snapshot");
     }
 
     private static Attempt fail(String host, NodeReport.Status status, String detail) {
@@ -145,5 +171,33 @@ final class SnapshotCollector {
             }
         }
         return Optional.empty();
+    }
+
+    /** Counts the bytes a node delivers and whether its stream reached the end. */
+    private static final class Counting extends FilterInputStream {
+        private long count;
+        private boolean ended;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            } else if (n < 0) {
+                ended = true;
+            }
+            return n;
+        }
     }
 }

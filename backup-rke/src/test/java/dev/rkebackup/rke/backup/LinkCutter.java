@@ -2,13 +2,10 @@ package dev.rkebackup.rke.backup;
 
 import dev.rkebackup.rke.config.RkeNode;
 import dev.rkebackup.rke.node.NodeAccess;
-import dev.rkebackup.rke.node.RemoteFile;
 import dev.rkebackup.rke.node.WriteResult;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -70,47 +67,20 @@ final class LinkCutter implements NodeConnector {
         };
     }
 
-    /** Delegates everything; only the snapshot streams are counted. */
-    private final class Cutting implements NodeAccess {
-        private final NodeAccess d;
-
+    /** Forwards everything; only the snapshot streams are counted. */
+    private final class Cutting extends ForwardingNodeAccess {
         Cutting(NodeAccess d) {
-            this.d = d;
-        }
-
-        @Override
-        public Optional<RemoteFile> stat(String path) {
-            return d.stat(path);
-        }
-
-        @Override
-        public List<RemoteFile> list(String directory) {
-            return d.list(directory);
+            super(d);
         }
 
         @Override
         public InputStream openRead(String path) {
-            return counting(d.openRead(path));
+            return counting(super.openRead(path));
         }
 
         @Override
         public WriteResult writeAtomically(String path, InputStream content, long length, boolean replaceDifferent) {
-            return d.writeAtomically(path, counting(content), length, replaceDifferent);
-        }
-
-        @Override
-        public String sha256(String path) {
-            return d.sha256(path);
-        }
-
-        @Override
-        public String describe() {
-            return d.describe();
-        }
-
-        @Override
-        public void close() {
-            d.close();
+            return super.writeAtomically(path, counting(content), length, replaceDifferent);
         }
     }
 }

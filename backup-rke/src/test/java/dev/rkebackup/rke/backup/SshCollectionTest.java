@@ -7,10 +7,15 @@ import dev.rkebackup.core.repository.ArtifactEntry;
 import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.storage.ObjectInfo;
 import dev.rkebackup.rke.testing.EtcdCluster;
+import dev.rkebackup.rke.node.NodeAccess;
+import dev.rkebackup.rke.node.RemoteFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,6 +197,60 @@ class SshCollectionTest {
         assertThat(r.nodes().get(1).status()).isEqualTo(NodeReport.Status.OK);
         assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
                 .satisfies(a -> assertThat(a.size()).isEqualTo(size));
+    }
+
+    /** Runs {@code change} on the real file right after the collector looked it up on node {@code port}. */
+    private static NodeConnector changeAfterLookup(NodeConnector real, int port, Runnable change) {
+        return node -> {
+            NodeAccess access = real.connect(node);
+            if (!node.port().equals(String.valueOf(port))) {
+                return access;
+            }
+            return new ForwardingNodeAccess(access) {
+                @Override
+                public Optional<RemoteFile> stat(String path) {
+                    Optional<RemoteFile> f = super.stat(path);
+                    change.run();
+                    return f;
+                }
+            };
+        };
+    }
+
+    @Test
+    void aSnapshotThatGrowsOrShrinksWhileItIsReadIsNeverStored() throws Exception {
+        SshCluster c = cluster("moving");
+        Path first = c.snapshotFile(0, "moving");
+        byte[] full = Files.readAllBytes(first);
+        // rke is still writing node 0's zip when it is looked up; it is complete by the time it is read
+        Files.write(first, Arrays.copyOf(full, full.length / 2));
+        NodeConnector growing = changeAfterLookup(c.connector(), c.ssh.node(0).port(), () -> write(first, full));
+        BackupResult r = c.job(growing).build().collect("moving");
+        assertThat(r.nodes().get(0).status()).isEqualTo(NodeReport.Status.BAD_COPY);
+        assertThat(r.nodes().get(0).detail()).contains("changed while it was read",
+                "grew beyond the " + (full.length / 2) + " bytes");
+        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement().satisfies(a -> {
+            assertThat(a.source().host()).isEqualTo(c.label(1));
+            assertThat(a.size()).isEqualTo(full.length);
+        });
+
+        // node 0's file is replaced by a shorter one after the lookup
+        NodeConnector shrinking = changeAfterLookup(c.connector(), c.ssh.node(0).port(),
+                () -> write(first, Arrays.copyOf(full, 300_000)));
+        BackupResult s = c.job(shrinking).build().collect("moving");
+        assertThat(s.nodes().get(0).status()).isEqualTo(NodeReport.Status.BAD_COPY);
+        assertThat(s.nodes().get(0).detail()).contains("changed while it was read",
+                "ended after 300000 of the " + full.length + " bytes");
+        assertThat(s.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
+                .satisfies(a -> assertThat(a.sha256()).isEqualTo(RkeBackupTest.sha256(c.snapshotFile(1, "moving"))));
+    }
+
+    private static void write(Path file, byte[] content) {
+        try {
+            Files.write(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
