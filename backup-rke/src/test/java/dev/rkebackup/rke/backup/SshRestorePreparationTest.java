@@ -46,12 +46,19 @@ class SshRestorePreparationTest {
 
     /** Takes and collects a snapshot, then wipes every node's snapshot directory (the nodes were rebuilt). */
     private Manifest backedUpThenNodesWiped(String name) throws Exception {
-        cluster = SshCluster.start(ETCD, "v1.6.3", tmp);
+        return backedUpThenNodesWiped(name, "v1.6.3");
+    }
+
+    private Manifest backedUpThenNodesWiped(String name, String version) throws Exception {
+        cluster = SshCluster.start(ETCD, version, tmp);
         cluster.standin.snapshot(name);
         Manifest m = cluster.job().build().collect(name).manifest();
         for (int i = 0; i < 3; i++) {
-            Files.delete(cluster.snapshotFile(i, name));
-            assertThat(cluster.listing(i)).isEmpty();
+            try (var files = Files.list(cluster.snapshotDir(i))) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
         }
         return m;
     }
@@ -129,5 +136,23 @@ class SshRestorePreparationTest {
         assertThat(again.nodes()).extracting(NodeReport::status).containsExactly(NodeReport.Status.UNCHANGED,
                 NodeReport.Status.OK, NodeReport.Status.UNCHANGED);
         assertThat(RkeBackupTest.sha256(c.snapshotFile(1, "cut"))).isEqualTo(sha);
+    }
+
+    @Test
+    void legacyPlainSnapshotAndPkiBundleGoBackToEveryNodeOverSsh() throws Exception {
+        Manifest m = backedUpThenNodesWiped("legacy", "v0.1.18");
+        SshCluster c = cluster;
+        assertThat(m.artifacts(ArtifactKind.PKI_BUNDLE)).singleElement()
+                .satisfies(a -> assertThat(a.source().host()).isEqualTo(c.label(0)));
+        assertThat(m.artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
+                .satisfies(a -> assertThat(a.path()).isEqualTo("snapshots/legacy"));
+        RestoreResult r = c.restore(m.setId()).build().execute();
+        assertThat(r.ok()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(c.listing(i)).containsExactly("legacy", "pki.bundle.tar.gz");
+            assertThat(RkeBackupTest.sha256(c.snapshotDir(i).resolve("pki.bundle.tar.gz")))
+                    .isEqualTo(m.artifacts(ArtifactKind.PKI_BUNDLE).get(0).sha256());
+        }
+        assertThat(r.restoreCommand()).endsWith("--name legacy");
     }
 }
