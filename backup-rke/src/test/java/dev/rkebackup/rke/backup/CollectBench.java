@@ -59,7 +59,7 @@ public final class CollectBench {
         try (EtcdCluster etcd = EtcdCluster.start(1)) {
             long t0 = System.nanoTime();
             // bbolt keeps pages about 80% full: 4 KiB values worth 66% of the wanted size give about the wanted size
-            etcd.loadKeys("/registry/bench/", (int) (sizeMiB * 1024L * 1024 * (zip ? 0.85 : 0.66) / 4096), 4096);
+            etcd.loadKeys("/registry/bench/", (int) (sizeMiB * 1024L * 1024 * (zip ? 1.31 : 0.66) / 4096), 4096);
             snapshot = etcd.snapshot(work.resolve("etcd.db"));
             System.out.printf(Locale.ROOT, "loaded etcd and took the snapshot in %.1f s: %.1f MiB%n",
                     seconds(System.nanoTime() - t0), mib(Files.size(snapshot)));

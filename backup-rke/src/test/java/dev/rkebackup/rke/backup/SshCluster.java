@@ -27,6 +27,7 @@ final class SshCluster implements AutoCloseable {
     final Path configFile;
     final Path wrongKey;
     private final Map<Integer, Path> keyOverrides = new HashMap<>();
+    private final Map<Integer, String> inlineKeys = new HashMap<>();
 
     private SshCluster(StandinCluster standin, SshNodes ssh, Path configFile, Path wrongKey) {
         this.standin = standin;
@@ -68,6 +69,12 @@ final class SshCluster implements AutoCloseable {
         writeConfig();
     }
 
+    /** Gives one node an inline {@code ssh_key} (which wins over every key path) and rewrites the config. */
+    void nodeInlineKey(int node, String privateKey) {
+        inlineKeys.put(node, privateKey);
+        writeConfig();
+    }
+
     private void writeConfig() {
         StringBuilder y = new StringBuilder("cluster_name: ssh-test\nssh_key_path: ").append(ssh.userKey())
                 .append("\nnodes:\n");
@@ -77,6 +84,10 @@ final class SshCluster implements AutoCloseable {
                     .append("\n  role: [etcd, controlplane, worker]\n");
             if (keyOverrides.containsKey(i)) {
                 y.append("  ssh_key_path: ").append(keyOverrides.get(i)).append('\n');
+            }
+            if (inlineKeys.containsKey(i)) {
+                y.append("  ssh_key: |-\n");
+                inlineKeys.get(i).strip().lines().forEach(l -> y.append("    ").append(l).append('\n'));
             }
         }
         try {

@@ -6,16 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rkebackup.core.repository.ArtifactEntry;
 import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.storage.ObjectInfo;
-import dev.rkebackup.rke.testing.EtcdCluster;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.RemoteFile;
+import dev.rkebackup.rke.testing.EtcdCluster;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -250,6 +256,53 @@ class SshCollectionTest {
             Files.write(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void inlineKeysNeverReachReportsMessagesManifestOrLogs() throws Exception {
+        SshCluster c = cluster("secret");
+        String wrong = Files.readString(c.wrongKey);
+        String right = Files.readString(c.ssh.userKey());
+        List<String> bodies = new ArrayList<>();
+        for (String key : List.of(wrong, right)) {
+            key.lines().filter(l -> !l.startsWith("-----")).forEach(l -> bodies.add(l.strip()));
+        }
+        c.nodeInlineKey(0, wrong);
+        c.nodeInlineKey(1, right);
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        List<String> texts = new ArrayList<>();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            BackupResult r = c.job().build().collect("secret");
+            assertThat(r.nodes()).extracting(NodeReport::status).containsExactly(NodeReport.Status.UNREACHABLE,
+                    NodeReport.Status.OK, NodeReport.Status.NOT_NEEDED);
+            r.nodes().forEach(n -> texts.add(n.toString()));
+            texts.add(r.toString());
+            texts.add(String.join("\n", r.manifest().notes()));
+            c.ssh.node(1).stop();
+            c.ssh.node(2).stop();
+            try {
+                c.job().build().collect("secret");
+            } catch (IncompleteBackupException e) {
+                texts.add(e.getMessage());
+            }
+            texts.add(SshEndpoints.fromConfig(c.config(), c.options()).apply(c.config().nodes().get(0)).toString());
+        } finally {
+            System.setErr(original);
+        }
+        String logs = captured.toString(StandardCharsets.UTF_8);
+        assertThat(logs).as("the capture works").contains("refused the SSH key");
+        assertThat(texts).hasSize(7);
+        try (Stream<Path> manifests = Files.walk(c.standin.storeDir)) {
+            for (Path mf : manifests.filter(f -> f.getFileName().toString().equals("manifest.json")).toList()) {
+                texts.add(Files.readString(mf));
+            }
+        }
+        for (String body : bodies) {
+            assertThat(logs).doesNotContain(body);
+            assertThat(texts).allSatisfy(t -> assertThat(t).doesNotContain(body));
         }
     }
 
