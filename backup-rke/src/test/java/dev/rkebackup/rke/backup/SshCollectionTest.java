@@ -201,8 +201,11 @@ class SshCollectionTest {
         assertThat(r.nodes().get(0).status()).isEqualTo(NodeReport.Status.UNREACHABLE);
         assertThat(r.nodes().get(0).detail()).contains("broke");
         assertThat(r.nodes().get(1).status()).isEqualTo(NodeReport.Status.OK);
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
-                .satisfies(a -> assertThat(a.size()).isEqualTo(size));
+        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement().satisfies(a -> {
+            assertThat(a.source().host()).isEqualTo(c.label(1));
+            assertThat(a.sha256()).isEqualTo(RkeBackupTest.sha256(c.snapshotFile(1, "dropped")));
+        });
+        assertThat(r.manifest().notes()).anySatisfy(n -> assertThat(n).contains(c.label(0), "broke"));
     }
 
     /** Runs {@code change} on the real file right after the collector looked it up on node {@code port}. */
