@@ -28,6 +28,7 @@ final class SshCluster implements AutoCloseable {
     final Path wrongKey;
     private final Map<Integer, Path> keyOverrides = new HashMap<>();
     private final Map<Integer, String> inlineKeys = new HashMap<>();
+    private Integer bastion;
 
     private SshCluster(StandinCluster standin, SshNodes ssh, Path configFile, Path wrongKey) {
         this.standin = standin;
@@ -75,6 +76,12 @@ final class SshCluster implements AutoCloseable {
         writeConfig();
     }
 
+    /** Makes every node reachable only through node {@code node}'s server as {@code bastion_host}. */
+    void bastion(int node) {
+        bastion = node;
+        writeConfig();
+    }
+
     private void writeConfig() {
         StringBuilder y = new StringBuilder("cluster_name: ssh-test\nssh_key_path: ").append(ssh.userKey())
                 .append("\nnodes:\n");
@@ -89,6 +96,10 @@ final class SshCluster implements AutoCloseable {
                 y.append("  ssh_key: |-\n");
                 inlineKeys.get(i).strip().lines().forEach(l -> y.append("    ").append(l).append('\n'));
             }
+        }
+        if (bastion != null) {
+            y.append("bastion_host:\n  address: 127.0.0.1\n  port: \"").append(ssh.node(bastion).port())
+                    .append("\"\n  user: ").append(SshNodes.USER).append('\n');
         }
         try {
             Files.writeString(configFile, y.toString());

@@ -141,6 +141,21 @@ class SshCollectionTest {
     }
 
     @Test
+    void nodesAreReachedThroughTheBastionHostOfTheConfig() throws Exception {
+        SshCluster c = cluster("jump");
+        c.bastion(2);
+        BackupResult r = c.job().strategy(CollectionStrategy.ALL_NODES).build().collect("jump");
+        assertThat(r.ok()).isTrue();
+        assertThat(r.nodes()).extracting(NodeReport::status).containsOnly(NodeReport.Status.OK);
+
+        c.ssh.node(2).stop(); // the bastion is down: no node can be reached, nothing is stored
+        assertThatThrownBy(() -> c.job().build().collect("jump")).isInstanceOf(IncompleteBackupException.class)
+                .hasMessageContaining(c.label(0) + ": unreachable").hasMessageContaining(c.label(1) + ": unreachable")
+                .hasMessageContaining("jump host rke@127.0.0.1:" + c.ssh.node(2).port());
+        assertThat(c.standin.repository.listSets()).hasSize(1);
+    }
+
+    @Test
     void missingTruncatedAndFlippedCopiesAreSkippedAndTheIntactOneIsStored() throws Exception {
         SshCluster c = cluster("damaged");
         Files.delete(c.snapshotFile(0, "damaged"));
