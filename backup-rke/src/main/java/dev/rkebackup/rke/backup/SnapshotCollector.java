@@ -11,7 +11,6 @@ import dev.rkebackup.rke.node.RemoteFile;
 import dev.rkebackup.rke.snapshot.SnapshotCheck;
 import dev.rkebackup.rke.snapshot.SnapshotLayout;
 import dev.rkebackup.rke.snapshot.SnapshotVerifyingInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -94,8 +93,8 @@ final class SnapshotCollector {
         long declared = file.get().size();
         SnapshotCheck check;
         ArtifactEntry entry = null;
-        Counting counted = null;
-        try (Counting raw = new Counting(node.openRead(remotePath));
+        CountingInputStream counted = null;
+        try (CountingInputStream raw = new CountingInputStream(node.openRead(remotePath));
              SnapshotVerifyingInputStream in = SnapshotVerifyingInputStream.of(raw, layout, snapshotName)) {
             counted = raw;
             entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node(host, remotePath), in,
@@ -116,17 +115,17 @@ final class SnapshotCollector {
             if (nodeFault.isPresent()) {
                 return fail(host, status(nodeFault.get()), nodeFault.get().getMessage());
             }
-            if (counted != null && (counted.ended && counted.count < declared || counted.count > declared)) {
-                return changed(host, declared, counted.count); // the store refused a short or long stream
+            if (counted != null && counted.changedFrom(declared)) {
+                return changed(host, declared, counted.count()); // the store refused a short or long stream
             }
             if (e instanceof RuntimeException re) {
                 throw re; // the store failed: not this node's fault, stop the job
             }
             return fail(host, NodeReport.Status.FAILED, "reading " + remotePath + " failed: " + e.getMessage());
         }
-        if (counted.count != declared) {
+        if (counted.count() != declared) {
             writer.discard(artifactPath);
-            return changed(host, declared, counted.count);
+            return changed(host, declared, counted.count());
         }
         if (!check.ok()) {
             writer.discard(artifactPath);
@@ -171,33 +170,5 @@ final class SnapshotCollector {
             }
         }
         return Optional.empty();
-    }
-
-    /** Counts the bytes a node delivers and whether its stream reached the end. */
-    private static final class Counting extends FilterInputStream {
-        private long count;
-        private boolean ended;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            } else if (n < 0) {
-                ended = true;
-            }
-            return n;
-        }
     }
 }

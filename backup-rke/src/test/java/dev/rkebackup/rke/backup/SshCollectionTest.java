@@ -223,8 +223,12 @@ class SshCollectionTest {
         assertThat(r.manifest().notes()).anySatisfy(n -> assertThat(n).contains(c.label(0), "broke"));
     }
 
-    /** Runs {@code change} on the real file right after the collector looked it up on node {@code port}. */
+    /** Runs {@code change} on the real file right after the collector looked a file up on node {@code port}. */
     private static NodeConnector changeAfterLookup(NodeConnector real, int port, Runnable change) {
+        return changeAfterLookup(real, port, "", change);
+    }
+
+    private static NodeConnector changeAfterLookup(NodeConnector real, int port, String suffix, Runnable change) {
         return node -> {
             NodeAccess access = real.connect(node);
             if (!node.port().equals(String.valueOf(port))) {
@@ -234,7 +238,9 @@ class SshCollectionTest {
                 @Override
                 public Optional<RemoteFile> stat(String path) {
                     Optional<RemoteFile> f = super.stat(path);
-                    change.run();
+                    if (path.endsWith(suffix)) {
+                        change.run();
+                    }
                     return f;
                 }
             };
@@ -267,6 +273,23 @@ class SshCollectionTest {
                 "ended after 300000 of the " + full.length + " bytes");
         assertThat(s.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
                 .satisfies(a -> assertThat(a.sha256()).isEqualTo(RkeBackupTest.sha256(c.snapshotFile(1, "moving"))));
+    }
+
+    @Test
+    void aPkiBundleThatChangesWhileItIsReadIsTakenFromTheNextNode() throws Exception {
+        cluster = SshCluster.start(ETCD, "v0.1.18", tmp);
+        SshCluster c = cluster;
+        c.standin.snapshot("legacy");
+        Path bundle = c.snapshotDir(0).resolve("pki.bundle.tar.gz");
+        byte[] full = Files.readAllBytes(bundle);
+        NodeConnector shrinking = changeAfterLookup(c.connector(), c.ssh.node(0).port(), "pki.bundle.tar.gz",
+                () -> write(bundle, Arrays.copyOf(full, full.length / 2)));
+        BackupResult r = c.job(shrinking).build().collect("legacy");
+        assertThat(r.ok()).isTrue();
+        assertThat(r.manifest().artifacts(ArtifactKind.PKI_BUNDLE)).singleElement().satisfies(a -> {
+            assertThat(a.source().host()).isEqualTo(c.label(1));
+            assertThat(a.sha256()).isEqualTo(RkeBackupTest.sha256(c.snapshotDir(1).resolve("pki.bundle.tar.gz")));
+        });
     }
 
     private static void write(Path file, byte[] content) {
