@@ -12,7 +12,6 @@ import dev.rkebackup.rke.snapshot.SnapshotCheck;
 import dev.rkebackup.rke.snapshot.SnapshotLayout;
 import dev.rkebackup.rke.snapshot.SnapshotVerifyingInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -103,8 +102,8 @@ final class SnapshotCollector {
             // beyond it means the file grew after it was looked up (still being written): what was stored is
             // only a prefix of what was checked
             byte[] rest = new byte[8192];
-            for (int n = in.read(rest); n >= 0; n = in.read(rest)) {
-                // counted by raw
+            while (in.read(rest) >= 0) {
+                // raw counts what comes past the declared size
             }
             check = in.result().orElseThrow(() -> new IOException("snapshot check did not finish"));
         } catch (IOException | RuntimeException e) {
