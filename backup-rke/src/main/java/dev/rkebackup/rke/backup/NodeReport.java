@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * What collection or restore preparation found on one etcd node.
  *
- * @param host the node's address
+ * @param host the node's address ({@code address:port} when several etcd nodes share one address)
  * @param status what happened
  * @param detail a human-readable explanation (what to do when it is not OK)
  */

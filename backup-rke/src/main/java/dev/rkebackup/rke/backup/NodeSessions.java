@@ -20,8 +20,13 @@ final class NodeSessions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeSessions.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    /** One node: its access, or why there is none. */
-    record Session(RkeNode node, NodeAccess access, RuntimeException failure) {
+    /**
+     * One node: its access, or why there is none.
+     *
+     * @param label how reports and artifact paths name the node: its address, or {@code address:port} when several
+     *     etcd nodes share an address (nodes behind one NAT address with forwarded SSH ports)
+     */
+    record Session(RkeNode node, String label, NodeAccess access, RuntimeException failure) {
         Optional<NodeAccess> accessIfConnected() {
             return Optional.ofNullable(access);
         }
@@ -45,15 +50,16 @@ final class NodeSessions implements AutoCloseable {
         for (RkeNode n : nodes) {
             futures.add(pool.submit(() -> connector.connect(n)));
         }
+        List<String> labels = labels(nodes);
         List<Session> sessions = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             try {
-                sessions.add(new Session(nodes.get(i), futures.get(i).get(), null));
+                sessions.add(new Session(nodes.get(i), labels.get(i), futures.get(i).get(), null));
             } catch (ExecutionException e) {
                 RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
                         : new BackupException(String.valueOf(e.getCause()), e.getCause());
-                LOG.warn("cannot reach etcd node {}: {}", nodes.get(i).address(), cause.getMessage());
-                sessions.add(new Session(nodes.get(i), null, cause));
+                LOG.warn("cannot reach etcd node {}: {}", labels.get(i), cause.getMessage());
+                sessions.add(new Session(nodes.get(i), labels.get(i), null, cause));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 sessions.forEach(s -> s.accessIfConnected().ifPresent(NodeAccess::close));
@@ -62,6 +68,22 @@ final class NodeSessions implements AutoCloseable {
             }
         }
         return new NodeSessions(List.copyOf(sessions), pool);
+    }
+
+    /**
+     * Names each node by its address; where addresses repeat, by {@code address:port}, and where that repeats too,
+     * by {@code hostname_override} (unique in a working cluster: it names the etcd member).
+     */
+    static List<String> labels(List<RkeNode> nodes) {
+        List<String> out = new ArrayList<>();
+        for (RkeNode n : nodes) {
+            long sameAddress = nodes.stream().filter(o -> o.address().equals(n.address())).count();
+            long samePort = nodes.stream().filter(o -> o.address().equals(n.address()) && o.port().equals(n.port()))
+                    .count();
+            out.add(sameAddress == 1 ? n.address()
+                    : samePort == 1 ? n.address() + ":" + n.port().trim() : n.hostnameOverride());
+        }
+        return List.copyOf(out);
     }
 
     List<Session> sessions() {

@@ -6,7 +6,6 @@ import dev.rkebackup.core.repository.BackupSetWriter;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.RemoteFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,19 +36,41 @@ final class PkiBundleCollector {
                 if (f.isEmpty()) {
                     continue;
                 }
-                try (InputStream in = access.get().openRead(path)) {
-                    writer.add(FILE_NAME, ArtifactKind.PKI_BUNDLE, ArtifactSource.node(s.node().address(), path), in,
-                            f.get().size());
+                if (copy(s, access.get(), f.get().size())) {
+                    return true;
                 }
-                return true;
-            } catch (IOException | RuntimeException e) {
-                if (SnapshotCollector.causeOf(e).isEmpty() && e instanceof RuntimeException re) {
-                    throw re;
+            } catch (RuntimeException e) {
+                if (SnapshotCollector.causeOf(e).isEmpty()) {
+                    throw e;
                 }
-                LOG.warn("cannot copy {} from {}: {}; trying the next node", path, s.node().address(),
-                        e.getMessage());
+                LOG.warn("cannot copy {} from {}: {}; trying the next node", path, s.label(), e.getMessage());
             }
         }
         return false;
+    }
+
+    /** Copies the bundle from one node; false (and nothing stored) when that node's copy failed or changed. */
+    private boolean copy(NodeSessions.Session s, NodeAccess node, long size) {
+        CountingInputStream in = new CountingInputStream(node.openRead(path));
+        boolean added = false;
+        try (in) {
+            writer.add(FILE_NAME, ArtifactKind.PKI_BUNDLE, ArtifactSource.node(s.label(), path), in, size);
+            added = true;
+            if (in.read() >= 0) {
+                writer.discard(FILE_NAME);
+                LOG.warn("{} on {} grew while it was read; trying the next node", path, s.label());
+                return false;
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (added) {
+                writer.discard(FILE_NAME);
+            }
+            if (SnapshotCollector.causeOf(e).isEmpty() && !in.changedFrom(size) && e instanceof RuntimeException re) {
+                throw re; // the store failed, not the node: stop the job
+            }
+            LOG.warn("cannot copy {} from {}: {}; trying the next node", path, s.label(), e.getMessage());
+            return false;
+        }
     }
 }

@@ -123,7 +123,7 @@ public final class RestorePreparation {
     }
 
     private NodeReport placeOnNode(NodeSessions.Session s, Plan p, Manifest m) {
-        String host = s.node().address();
+        String host = s.label();
         Optional<NodeAccess> access = s.accessIfConnected();
         if (access.isEmpty()) {
             return new NodeReport(host, NodeReport.Status.UNREACHABLE, s.failure().getMessage());
@@ -137,12 +137,29 @@ public final class RestorePreparation {
                     ? NodeReport.Status.UNCHANGED : NodeReport.Status.OK,
                     p.snapshotTarget + " sha256 " + p.snapshot.sha256() + " confirmed");
         } catch (NodeAccessException e) {
+            if (e.problem() == NodeAccessException.Problem.CONNECTION_LOST && stillAnswers(access.get())) {
+                // a command that ends while its input is still being sent (sudo's cat on a full disk) looks like
+                // a broken link to the SSH layer; the node still answering tells the two apart
+                return new NodeReport(host, NodeReport.Status.FAILED, "the node stopped taking " + p.snapshotTarget
+                        + " before the end while the SSH connection stayed up; the usual cause is a full disk (check"
+                        + " the free space in " + snapshotDirectory + " on " + host + "), else a killed process."
+                        + " Nothing was placed under the real name. Detail: " + e.getMessage());
+            }
             NodeReport.Status st = e.problem() == NodeAccessException.Problem.UNREACHABLE
                     || e.problem() == NodeAccessException.Problem.CONNECTION_LOST
                     ? NodeReport.Status.UNREACHABLE : NodeReport.Status.FAILED;
             return new NodeReport(host, st, e.getMessage());
         } catch (IntegrityException e) {
             return new NodeReport(host, NodeReport.Status.FAILED, e.getMessage());
+        }
+    }
+
+    private boolean stillAnswers(NodeAccess node) {
+        try {
+            node.stat(snapshotDirectory);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -206,11 +223,11 @@ public final class RestorePreparation {
                         + (force ? " (replaced if different, old copy kept as .bak)" : " (refused if different)"));
             }
         }
-        for (var n : config.requireEtcdNodes()) {
-            steps.add("write " + snapshot.path() + " (" + snapshot.size() + " bytes) to " + n.address() + ":" + target
+        for (String node : NodeSessions.labels(config.requireEtcdNodes())) {
+            steps.add("write " + snapshot.path() + " (" + snapshot.size() + " bytes) to " + node + ":" + target
                     + " under a temporary name, rename, confirm sha256 " + snapshot.sha256());
             if (pki != null) {
-                steps.add("write pki.bundle.tar.gz to " + n.address() + ":" + snapshotDirectory + "/"
+                steps.add("write pki.bundle.tar.gz to " + node + ":" + snapshotDirectory + "/"
                         + PkiBundleCollector.FILE_NAME);
             }
         }

@@ -149,6 +149,11 @@ public final class RkeBackup {
             if (snapshots.stored().isEmpty()) {
                 missing.add("etcd snapshot " + version.snapshotFileName(snapshotName) + " (looked in "
                         + snapshotDirectory + " on " + describe(snapshots.reports()) + ")");
+            } else {
+                // the set stays durable evidence of which node's copy was bad or could not be read
+                snapshots.reports().stream().filter(r -> r.status() != NodeReport.Status.OK
+                        && r.status() != NodeReport.Status.NOT_NEEDED).forEach(r -> w.note("snapshot copy on "
+                        + r.host() + " not stored: " + r.status().id() + " - " + r.detail()));
             }
             if (snap != null && !snap.isSuccess()) {
                 w.note("rke snapshot-save ended with " + snap.status() + ": "

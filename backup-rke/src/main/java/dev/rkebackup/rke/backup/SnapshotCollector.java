@@ -12,7 +12,6 @@ import dev.rkebackup.rke.snapshot.SnapshotCheck;
 import dev.rkebackup.rke.snapshot.SnapshotLayout;
 import dev.rkebackup.rke.snapshot.SnapshotVerifyingInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,12 +54,12 @@ final class SnapshotCollector {
     Outcome collect(CollectionStrategy strategy) {
         List<Attempt> attempts = new ArrayList<>();
         if (strategy == CollectionStrategy.ALL_NODES) {
-            attempts.addAll(sessions.inParallel(s -> attempt(s, "snapshots/" + s.node().address() + "/" + fileName)));
+            attempts.addAll(sessions.inParallel(s -> attempt(s, "snapshots/" + s.label() + "/" + fileName)));
         } else {
             boolean done = false;
             for (NodeSessions.Session s : sessions.sessions()) {
                 if (done) {
-                    attempts.add(new Attempt(new NodeReport(s.node().address(), NodeReport.Status.NOT_NEEDED,
+                    attempts.add(new Attempt(new NodeReport(s.label(), NodeReport.Status.NOT_NEEDED,
                             "an earlier node's copy was stored"), null, false));
                     continue;
                 }
@@ -75,7 +74,7 @@ final class SnapshotCollector {
     }
 
     private Attempt attempt(NodeSessions.Session s, String artifactPath) {
-        String host = s.node().address();
+        String host = s.label();
         Optional<NodeAccess> access = s.accessIfConnected();
         if (access.isEmpty()) {
             return fail(host, NodeReport.Status.UNREACHABLE, s.failure().getMessage());
@@ -90,27 +89,42 @@ final class SnapshotCollector {
         if (file.isEmpty() || file.get().directory()) {
             return fail(host, NodeReport.Status.MISSING, remotePath + " does not exist on " + node.describe());
         }
+        long declared = file.get().size();
         SnapshotCheck check;
-        ArtifactEntry entry;
-        try (InputStream raw = node.openRead(remotePath);
+        ArtifactEntry entry = null;
+        CountingInputStream counted = null;
+        try (CountingInputStream raw = new CountingInputStream(node.openRead(remotePath));
              SnapshotVerifyingInputStream in = SnapshotVerifyingInputStream.of(raw, layout, snapshotName)) {
+            counted = raw;
             entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node(host, remotePath), in,
-                    file.get().size(), Map.of("layout", layout.name().toLowerCase(Locale.ROOT)));
-            while (in.read() >= 0) {
-                // the store read exactly the declared size; reaching the end runs the final check
+                    declared, Map.of("layout", layout.name().toLowerCase(Locale.ROOT)));
+            // the store took exactly the declared size; reading to the end runs the final check, and any byte
+            // beyond it means the file grew after it was looked up (still being written): what was stored is
+            // only a prefix of what was checked
+            byte[] rest = new byte[8192];
+            while (in.read(rest) >= 0) {
+                // raw counts what comes past the declared size
             }
             check = in.result().orElseThrow(() -> new IOException("snapshot check did not finish"));
-        } catch (NodeAccessException e) {
-            return fail(host, status(e), e.getMessage());
         } catch (IOException | RuntimeException e) {
+            if (entry != null) {
+                writer.discard(artifactPath);
+            }
             Optional<NodeAccessException> nodeFault = causeOf(e);
             if (nodeFault.isPresent()) {
                 return fail(host, status(nodeFault.get()), nodeFault.get().getMessage());
+            }
+            if (counted != null && counted.changedFrom(declared)) {
+                return changed(host, declared, counted.count()); // the store refused a short or long stream
             }
             if (e instanceof RuntimeException re) {
                 throw re; // the store failed: not this node's fault, stop the job
             }
             return fail(host, NodeReport.Status.FAILED, "reading " + remotePath + " failed: " + e.getMessage());
+        }
+        if (counted.count() != declared) {
+            writer.discard(artifactPath);
+            return changed(host, declared, counted.count());
         }
         if (!check.ok()) {
             writer.discard(artifactPath);
@@ -123,6 +137,16 @@ final class SnapshotCollector {
         }
         return new Attempt(new NodeReport(host, NodeReport.Status.OK, "stored " + entry.size() + " bytes as "
                 + artifactPath), entry, check.stateEntryPresent());
+    }
+
+    private Attempt changed(String host, long declared, long read) {
+        LOG.warn("{} on {} changed while it was read ({} bytes listed, {} read); not stored", remotePath, host,
+                declared, read);
+        String how = read > declared ? "it grew beyond the " + declared + " bytes it had when listed"
+                : "it ended after " + read + " of the " + declared + " bytes it had when listed";
+        return fail(host, NodeReport.Status.BAD_COPY, remotePath + " changed while it was read: " + how
+                + "; it is probably still being written. Not stored; run the backup again once rke has finished"
+                + " the snapshot");
     }
 
     private static Attempt fail(String host, NodeReport.Status status, String detail) {
