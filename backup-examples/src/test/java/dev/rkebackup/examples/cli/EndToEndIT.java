@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -147,12 +148,26 @@ class EndToEndIT {
             assertThat(bad.get("problems").get(0).get("problem").asText()).isEqualTo("checksum");
 
             JsonNode second = json(ok(concat(new String[] {"backup", "--config", "cluster.yml", "--store", store,
-                "--rke", rkePath, "--name", "e2e-2", "--json"}, nodeFlags)));
+                "--rke", rkePath, "--name", "e2e-2", "--all-nodes", "--json"}, nodeFlags)));
             String setB = second.get("setId").asText();
             assertThat(setB).isNotEqualTo(setA);
             assertThat(second.get("snapshotName").asText()).isEqualTo("e2e-2");
             assertThat(second.get("complete").asBoolean()).isTrue();
+            List<JsonNode> copies = new ArrayList<>();
+            second.get("artifacts").forEach(a -> {
+                if (a.get("kind").asText().equals("etcd-snapshot")) {
+                    copies.add(a);
+                }
+            });
+            assertThat(copies).as("--all-nodes stores every node's copy").hasSize(3);
+            for (int i = 0; i < HOSTS.size(); i++) {
+                Path nodeCopy = rke.snapshotDir(HOSTS.get(i)).resolve("e2e-2.zip");
+                String nodeSha = sha256(nodeCopy);
+                assertThat(copies).as(HOSTS.get(i)).anySatisfy(c -> assertThat(c.get("sha256").asText())
+                        .isEqualTo(nodeSha));
+            }
             String setBSha = artifact(second, "etcd-snapshot").get("sha256").asText();
+            String setBPath = artifact(second, "etcd-snapshot").get("path").asText();
             assertThat(rke.invocations()).filteredOn(i -> i.text("command").equals("etcd snapshot-save"))
                     .extracting(i -> i.text("snapshotName")).containsExactly("e2e-1", "e2e-2");
 
@@ -161,6 +176,10 @@ class EndToEndIT {
             assertThat(pruned.get("removed")).extracting(JsonNode::asText).containsExactly(setA);
             assertThat(json(ok("list", "--store", store, "--json"))).extracting(n -> n.get("setId").asText())
                     .containsExactly(setB);
+            ok("fetch", "--store", store, "--set", setB, "--dir", "fetched");
+            Path fetched = work.resolve("fetched").resolve(setBPath);
+            assertThat(sha256(fetched)).isEqualTo(setBSha);
+            assertThat(Files.getPosixFilePermissions(fetched)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
             // After a disaster: node 2's local copy is damaged, node 3 lost its copy.
             Path damagedCopy = rke.snapshotDir(HOSTS.get(1)).resolve("e2e-2.zip");
