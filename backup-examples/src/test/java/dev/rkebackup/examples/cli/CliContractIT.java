@@ -3,9 +3,13 @@ package dev.rkebackup.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +34,35 @@ class CliContractIT {
         assertThat(top.exitCode()).isZero();
         assertThat(top.stdout()).contains("inspect", "snapshot", "backup", "list", "verify", "prune", "fetch",
                 "prepare-restore");
+    }
+
+    /**
+     * On a terminal ({@code script} gives the tool a pseudo-terminal) transfers draw a progress bar on stderr, and
+     * the bar is cleared or ended before the results are printed: no result line may start inside a bar.
+     */
+    @Test
+    void progressBarOnATerminalDoesNotRunIntoTheResults() throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        assertThat(script).as("/usr/bin/script (Debian: bsdutils) gives the tool a terminal").isExecutable();
+        Path samples = Cli.projectRoot().resolve("samples/cluster");
+        List<String> java = new ArrayList<>(Cli.javaProcess(tmp, Map.of(), List.of("-jar", Cli.jar().toString(),
+                "backup", "--config", samples.resolve("rancher-cluster.yml").toString(), "--rke-version", "v1.6.3",
+                "--local", "--snapshot-dir", samples.resolve("etcd-snapshots").toString(), "--no-snapshot",
+                "--name", "demo-snapshot", "--store", tmp.resolve("store").toString())).command());
+        String shell = String.join(" ", java.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        Process p = new ProcessBuilder(script.toString(), "-qec", shell, "/dev/null").directory(tmp.toFile())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        p.getOutputStream().close();
+        String terminal = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(terminal).isZero();
+        assertThat(terminal).as("a progress bar on a terminal").contains("100%");
+        for (String line : terminal.split("\n")) {
+            String shown = line.substring(line.lastIndexOf('\r', line.length() - 2) + 1);
+            if (shown.contains("stored backup set")) {
+                assertThat(shown).as("what the terminal shows on that line").startsWith("stored backup set");
+            }
+        }
     }
 
     @Test
