@@ -10,7 +10,6 @@ import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.BackupSetWriter;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.storage.FileSystemObjectStore;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -139,6 +138,5 @@ class StoreCommandsIT {
         Cli.Result v = Cli.run(tmp, "verify", "--store", storeDir.toString());
         assertThat(v.exitCode()).isEqualTo(1);
         assertThat(v.stdout()).contains(ids.get(0) + "  DAMAGED").contains("unreadable manifest.json");
-        new ByteArrayInputStream(new byte[0]).close();
     }
 }
