@@ -34,9 +34,9 @@ trap cleanup EXIT
 
 echo "== building (mvn test-compile) and resolving class paths"
 (cd "$root" && mvn -B -q -pl backup-s3 -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$work/test.cp" -Dmdep.includeScope=test >"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
+  -Dmdep.outputFile="$work/test.cp" -DincludeScope=test >"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
 (cd "$root" && mvn -B -q -o -pl backup-s3 -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$work/runtime.cp" -Dmdep.includeScope=runtime >>"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
+  -Dmdep.outputFile="$work/runtime.cp" -DincludeScope=runtime >>"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
 mkdir -p "$work/classes"
 javac -nowarn -d "$work/classes" -cp "$(cat "$work/runtime.cp"):$root/backup-s3/target/classes" \
   $(find "$here/src" -name '*.java')

@@ -125,7 +125,9 @@ public final class S3ObjectStoreBuilder {
         Objects.requireNonNull(endpoint, "endpoint");
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || endpoint.getHost() == null) {
-            throw new InvalidInputException("invalid S3 endpoint '" + endpoint.getHost() + "': give http://host:port"
+            // user info is left out of the message: it may hold a secret
+            throw new InvalidInputException("invalid S3 endpoint '" + scheme + "://" + endpoint.getHost()
+                    + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort()) + "': give http://host:port"
                     + " or https://host:port");
         }
         if (endpoint.getUserInfo() != null) {
