@@ -68,6 +68,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     private final S3ObjectStoreBuilder config;
     private final S3Client s3;
+    private final S3Client streaming;
     private final SdkHttpClient http;
     private final boolean ownsClient;
     private final String bucket;
@@ -78,9 +79,11 @@ public final class S3ObjectStore implements ObjectStore {
     private final ExecutorService executor;
     private final AtomicBoolean bucketChecked = new AtomicBoolean();
 
-    S3ObjectStore(S3ObjectStoreBuilder config, S3Client s3, SdkHttpClient http, boolean ownsClient, String region) {
+    S3ObjectStore(S3ObjectStoreBuilder config, S3Client s3, S3Client streaming, SdkHttpClient http,
+            boolean ownsClient, String region) {
         this.config = config;
         this.s3 = s3;
+        this.streaming = streaming;
         this.http = http;
         this.ownsClient = ownsClient;
         this.bucket = config.bucket;
@@ -114,13 +117,13 @@ public final class S3ObjectStore implements ObjectStore {
     static S3ObjectStore create(S3ObjectStoreBuilder b) {
         if (b.client != null) {
             Region region = b.client.serviceClientConfiguration().region();
-            return new S3ObjectStore(b, b.client, null, false, region == null ? "?" : region.id());
+            return new S3ObjectStore(b, b.client, b.client, null, false, region == null ? "?" : region.id());
         }
         boolean pathStyle = b.pathStyle != null ? b.pathStyle : b.endpoint != null;
         ClientFactory.Built built = ClientFactory.build(new ClientFactory.Settings(b.endpoint, b.region, pathStyle,
                 b.customCas, b.insecure, b.accessKey, b.secretKey, b.sessionToken, Math.max(16, b.concurrency * 2),
                 b.connectTimeout, b.socketTimeout, b.maxAttempts, b.signPayloads, b.httpWrapper));
-        return new S3ObjectStore(b, built.s3(), built.http(), true, built.region());
+        return new S3ObjectStore(b, built.s3(), built.streaming(), built.http(), true, built.region());
     }
 
     /**
@@ -169,7 +172,8 @@ public final class S3ObjectStore implements ObjectStore {
         if (length < 0) {
             throw new InvalidInputException("length must not be negative for '" + key + "': " + length);
         }
-        Uploads.Target target = new Uploads.Target(s3, bucket, buffers, executor, partSize,
+        Uploads.Target target = new Uploads.Target(s3, streaming, bucket, buffers, executor, partSize,
+                Math.max(partSize, config.multipartThreshold),
                 config.sha256Checksums, errors);
         try {
             Uploads.upload(target, key, full, content, length,
@@ -370,6 +374,7 @@ public final class S3ObjectStore implements ObjectStore {
         buffers.clear();
         if (ownsClient) {
             s3.close();
+            streaming.close();
             http.close();
         }
     }
