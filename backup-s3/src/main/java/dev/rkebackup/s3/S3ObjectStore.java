@@ -38,8 +38,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Store key {@code a/b} is the S3 key {@code <prefix>/a/b}.
  *
  * <p>Objects up to the part size go up in one PUT; larger ones as multipart uploads whose parts are read from the
- * caller's stream and sent in parallel, each from a pooled buffer so a failed part is resent alone. Upload memory
- * is bounded by {@code (concurrency + 1) × partSize} per store. A failed multipart upload is aborted, so a failed
+ * caller's stream and sent in parallel, each from a pooled buffer so a failed part is resent alone (or, up to
+ * {@link S3ObjectStoreBuilder#multipartThreshold(long)}, in one PUT streamed from the caller). Upload memory is
+ * bounded by {@code (concurrency + 1) × partSize} per store and capped to 60 % of the heap. A failed multipart upload is aborted, so a failed
  * {@link #put} leaves nothing visible and no parts behind (unless the server is gone; see
  * {@link #abortMultipartUploads(Instant)}).
  *

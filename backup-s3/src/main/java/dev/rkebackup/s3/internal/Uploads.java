@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * Uploads one object: a single PUT from a pooled buffer when it fits in one part, otherwise a multipart upload
+ * Uploads one object: a single PUT from a pooled buffer when it fits in one part, a single PUT streamed from the
+ * caller's stream below the multipart threshold (if one is set above the part size), otherwise a multipart upload
  * whose parts are read from the caller's stream one after another (the stream is sequential) and sent in parallel
  * on the store's executor. Each part sits in a pooled buffer, so the SDK can resend it on a retry, and memory stays
  * bounded by the pool. Any failure aborts the multipart upload after the parts in flight have ended, so no part
