@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
-# The main job on embedded defaults, with no cluster: build the tool, then back up the sample cluster in samples/
-# into a local directory store, verify the stored set and list the store.
+# The main job on embedded defaults, with no cluster: build the rke-backup tool, then back up the sample cluster in
+# samples/cluster (a real etcd snapshot in RKE's zip layout, read with --local as if this machine were the etcd
+# node) into a local directory store, verify every stored set and list the store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+STORE=${1:-rke-backup-demo/store}
 mvn -B -q -ntp -Dstyle.color=never -DskipTests package
-java -cp backup-examples/target/rke-backup.jar dev.rkebackup.examples.QuickStart "$@"
+rke_backup() { java -jar backup-examples/target/rke-backup.jar "$@"; }
+echo "== inspect"
+rke_backup inspect --config samples/cluster/rancher-cluster.yml --rke-version v1.6.3
+echo "== backup"
+rke_backup backup --config samples/cluster/rancher-cluster.yml --rke-version v1.6.3 \
+  --local --snapshot-dir samples/cluster/etcd-snapshots --no-snapshot --name demo-snapshot \
+  --store "$STORE" --keep-last 5
+echo "== verify"
+rke_backup verify --store "$STORE"
+echo "== list"
+rke_backup list --store "$STORE"

@@ -17,11 +17,14 @@ declare -A NEED=(
   [curl]=curl
   [unzip]=unzip
   [sudo]=sudo
+  [python3-yaml]=python3-yaml
 )
 have() {
   case "$1" in
     sshd) [ -x /usr/sbin/sshd ] ;;
     aws) [ -x /usr/bin/aws ] ;;   # a pyenv awscli v1 on PATH is not enough: the tests use Debian's v2
+    python3-yaml) [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import yaml' 2>/dev/null ;;  # the rke stand-in
+    python3) [ -x /usr/bin/python3 ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }

@@ -30,7 +30,10 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class RkeVersion implements Comparable<RkeVersion> {
-    /** Newest release the facts were checked against; versions beyond its minor line (v1.6.x) are not {@link #isKnown()}. */
+    /**
+     * Newest release the facts were checked against; versions beyond its minor line (v1.6.x) are not
+     * {@link #isKnown()}.
+     */
     public static final RkeVersion NEWEST_VERIFIED = new RkeVersion(1, 6, 3, "", false);
 
     /** Order by major, minor, patch; then a release sorts after its pre-releases; {@code dev} sorts last. */
@@ -42,8 +45,8 @@ public final class RkeVersion implements Comparable<RkeVersion> {
             .thenComparing(v -> v.preRelease.isEmpty())
             .thenComparing(v -> v.preRelease);
 
-    private static final Pattern VERSION = Pattern.compile(
-            "v?(\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})(?:-([0-9A-Za-z][0-9A-Za-z.\\-]{0,63}))?(?:\\+[0-9A-Za-z.\\-]{1,64})?");
+    private static final Pattern VERSION = Pattern.compile("v?(\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})"
+            + "(?:-([0-9A-Za-z][0-9A-Za-z.\\-]{0,63}))?(?:\\+[0-9A-Za-z.\\-]{1,64})?");
     private static final String CLI_PREFIX = "rke version ";
     private static final int MAX_INPUT = 200;
 
@@ -64,7 +67,8 @@ public final class RkeVersion implements Comparable<RkeVersion> {
     /**
      * Parses an RKE version as printed by {@code rke --version} or written by a user.
      *
-     * @param text e.g. {@code rke version v1.4.3}, {@code v0.1.18}, {@code 1.2.8}, {@code v1.6.3-rc1} or {@code dev}
+     * @param text e.g. {@code rke version v1.4.3}, {@code v0.1.18}, {@code 1.2.8}, {@code v1.6.3-rc1} or {@code dev};
+     *        when it has several lines, the one starting with {@code rke version} is read
      * @return the version
      * @throws InvalidInputException if the text is not an RKE version; the message shows the accepted forms
      * @throws NullPointerException if {@code text} is null
@@ -73,7 +77,7 @@ public final class RkeVersion implements Comparable<RkeVersion> {
         if (text == null) {
             throw new NullPointerException("RKE version text must not be null");
         }
-        String t = text.strip();
+        String t = versionLine(text).strip();
         if (t.length() > MAX_INPUT) {
             throw invalid("(" + t.length() + " characters of text)");
         }
@@ -90,6 +94,19 @@ public final class RkeVersion implements Comparable<RkeVersion> {
         String pre = m.group(4) == null ? "" : m.group(4);
         return new RkeVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                 Integer.parseInt(m.group(3)), pre, false);
+    }
+
+    /** The line that says {@code rke version ...} when the text has several (e.g. a warning before it). */
+    private static String versionLine(String text) {
+        if (text.length() > 10 * MAX_INPUT || text.strip().indexOf('\n') < 0) {
+            return text;
+        }
+        for (String line : text.split("\r?\n")) {
+            if (line.strip().toLowerCase(Locale.ROOT).startsWith(CLI_PREFIX)) {
+                return line;
+            }
+        }
+        return text;
     }
 
     /**
@@ -293,7 +310,7 @@ public final class RkeVersion implements Comparable<RkeVersion> {
         return onLine(1, 4) && patch >= 19 || onLine(1, 5) && patch >= 10 || inRange(1, 6, 0, 5);
     }
 
-    /** @return true from v1.4.19 / v1.5.10 / v1.6.0: cluster state is the Secret {@code kube-system/full-cluster-state} */
+    /** @return true from v1.4.19 / v1.5.10 / v1.6.0: state is in the Secret {@code kube-system/full-cluster-state} */
     public boolean storesStateInSecret() {
         if (onLine(1, 4)) {
             return patch >= 19;

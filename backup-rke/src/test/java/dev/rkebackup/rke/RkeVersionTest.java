@@ -41,6 +41,12 @@ class RkeVersionTest {
     }
 
     @Test
+    void readsTheVersionLineOfMultiLineOutput() {
+        assertThat(RkeVersion.parse("WARN[0000] something odd\nrke version v1.5.12\n")).hasToString("v1.5.12");
+        assertThatThrownBy(() -> RkeVersion.parse("v1.2.3\nv1.2.4")).isInstanceOf(InvalidInputException.class);
+    }
+
+        @Test
     void rejectsHugeInputWithoutEchoingIt() {
         String huge = "v1." + "9".repeat(10_000) + ".0";
         assertThatThrownBy(() -> RkeVersion.parse(huge)).isInstanceOf(InvalidInputException.class)

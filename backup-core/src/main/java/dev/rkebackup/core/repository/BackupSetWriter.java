@@ -166,6 +166,31 @@ public final class BackupSetWriter implements AutoCloseable {
     }
 
     /**
+     * Records a fact about an artifact that is known only after it was streamed (for example whether a snapshot zip
+     * held the state file).
+     *
+     * @param path the artifact's path
+     * @param key the attribute's key
+     * @param value the attribute's value
+     * @return the updated entry
+     * @throws IllegalArgumentException if no artifact has that path
+     */
+    public synchronized ArtifactEntry annotate(String path, String key, String value) {
+        checkOpen();
+        for (int i = 0; i < entries.size(); i++) {
+            ArtifactEntry e = entries.get(i);
+            if (e.path().equals(path)) {
+                Map<String, String> attrs = new java.util.TreeMap<>(e.attributes());
+                attrs.put(key, value);
+                ArtifactEntry updated = new ArtifactEntry(e.path(), e.kind(), e.size(), e.sha256(), e.source(), attrs);
+                entries.set(i, updated);
+                return updated;
+            }
+        }
+        throw new IllegalArgumentException("no artifact '" + path + "' in set " + setId);
+    }
+
+    /**
      * Adds a remark to the manifest.
      *
      * @param note a human-readable sentence

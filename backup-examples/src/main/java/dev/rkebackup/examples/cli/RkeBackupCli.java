@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "rke-backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Back up and restore-prepare Rancher HA clusters installed with RKE (RKE1).",
-        subcommands = {ListCommand.class, VerifyCommand.class, PruneCommand.class, FetchCommand.class})
+        subcommands = {InspectCommand.class, EnableRecurringCommand.class, SnapshotCommand.class, BackupCommand.class, ListCommand.class,
+            VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class})
 public final class RkeBackupCli implements Runnable {
     /** Success. */
     public static final int OK = 0;

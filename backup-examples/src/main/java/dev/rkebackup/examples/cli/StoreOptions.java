@@ -20,4 +20,8 @@ final class StoreOptions {
     static BackupRepository repository(ObjectStore store) {
         return BackupRepository.create(store);
     }
+
+    static BackupRepository repository(ObjectStore store, dev.rkebackup.core.ProgressListener listener) {
+        return BackupRepository.builder(store).listener(listener).build();
+    }
 }

@@ -51,6 +51,7 @@ public final class ClusterConfig {
     private final Map<String, Integer> keyLines;
     private final List<String> unknownKeys;
     private final List<String> duplicateKeys;
+    private final List<String> truncatedNumbers;
 
     /** Mutable carrier from the parser to the constructor. */
     static final class Fields {
@@ -69,6 +70,7 @@ public final class ClusterConfig {
         Map<String, Integer> keyLines;
         List<String> unknownKeys;
         List<String> duplicateKeys;
+        List<String> truncatedNumbers;
     }
 
     ClusterConfig(Fields f) {
@@ -87,6 +89,7 @@ public final class ClusterConfig {
         this.keyLines = Map.copyOf(f.keyLines);
         this.unknownKeys = List.copyOf(f.unknownKeys);
         this.duplicateKeys = List.copyOf(f.duplicateKeys);
+        this.truncatedNumbers = List.copyOf(f.truncatedNumbers);
     }
 
     private static String emptyToNull(String s) {
@@ -144,6 +147,30 @@ public final class ClusterConfig {
     /** @return {@code ssh_key_path}, {@value #DEFAULT_SSH_KEY_PATH} when unset (a path on the RKE host) */
     public String sshKeyPath() {
         return sshKeyPath;
+    }
+
+    /**
+     * The private key file RKE uses for a node: its own {@code ssh_key_path}, else the cluster's. Not used by RKE
+     * when the node has an inline {@code ssh_key} or when {@link #sshAgentAuth()} is on.
+     *
+     * @param node a node of this config
+     * @return the key path as written (may start with {@code ~})
+     */
+    public String sshKeyPathFor(RkeNode node) {
+        return node.sshKeyPath().filter(p -> !p.isEmpty()).orElse(sshKeyPath);
+    }
+
+    /**
+     * The SSH certificate file RKE uses for a node: its own {@code ssh_cert_path}, else the cluster's.
+     *
+     * @param node a node of this config
+     * @return the certificate path, empty when neither is set (or the node has an inline {@code ssh_cert})
+     */
+    public Optional<String> sshCertPathFor(RkeNode node) {
+        if (node.sshCert().isPresent()) {
+            return Optional.empty();
+        }
+        return node.sshCertPath().filter(p -> !p.isEmpty()).or(this::sshCertPath);
     }
 
     /** @return {@code ssh_cert_path} (RKE v0.2.0+) */
@@ -268,6 +295,11 @@ public final class ClusterConfig {
     /** @return dotted paths of keys that appear twice in one mapping (the last one wins, as in RKE) */
     public List<String> duplicateKeys() {
         return duplicateKeys;
+    }
+
+    /** Dotted paths of whole-number fields written with a fraction (RKE truncates them: 0.5 becomes 0). */
+    List<String> truncatedNumbers() {
+        return truncatedNumbers;
     }
 
     /**

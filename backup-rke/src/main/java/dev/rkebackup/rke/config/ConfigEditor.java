@@ -7,14 +7,12 @@ import dev.rkebackup.rke.config.internal.AtomicFiles;
 import dev.rkebackup.rke.config.internal.GoDuration;
 import dev.rkebackup.rke.config.internal.Lines;
 import dev.rkebackup.rke.config.internal.RenderedScalar;
+import dev.rkebackup.rke.config.internal.SecretLines;
 import dev.rkebackup.rke.config.internal.SourceText;
 import dev.rkebackup.rke.config.internal.UnifiedDiff;
 import dev.rkebackup.rke.config.internal.YamlText;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +43,7 @@ public final class ConfigEditor {
     private static final List<String> ETCD = List.of("services", "etcd");
     private static final List<String> BACKUP = List.of("services", "etcd", "backup_config");
     private static final List<String> S3 = List.of("services", "etcd", "backup_config", "s3backupconfig");
+    private static final Set<String> SECRET_KEYS = Set.of("access_key", "secret_key", "ssh_key");
 
     private final ClusterConfig original;
     private final ClusterConfig current;
@@ -112,15 +111,14 @@ public final class ConfigEditor {
         ConfigEditor result = next(text);
         Optional<S3BackupConfig> got = result.current.etcd().backupConfig().flatMap(BackupConfig::s3);
         if (!got.equals(Optional.of(s3))) {
-            throw new IllegalStateException("internal error: the S3 edit of " + original.sourceName()
-                    + " did not produce the requested settings; nothing was written. Please report this.");
+            throw internalError("S3");
         }
         return result;
     }
 
     private static SourceText setOrRemove(SourceText text, String key, Optional<String> value) {
         YamlText y = YamlText.of(text);
-        return value.isPresent() ? y.setScalar(S3, key, YamlText.renderScalar(value.get())) : y.remove(S3, key);
+        return value.isPresent() ? y.setScalar(S3, key, RenderedScalar.of(value.get())) : y.remove(S3, key);
     }
 
     private static Lines s3Lines(S3BackupConfig s3) {
@@ -135,15 +133,16 @@ public final class ConfigEditor {
     }
 
     private static Lines add(Lines l, String key, Optional<String> value) {
-        return value.map(v -> l.with(key, YamlText.renderScalar(v))).orElse(l);
+        return value.map(v -> l.with(key, RenderedScalar.of(v))).orElse(l);
     }
 
     /**
      * Makes RKE run recurring snapshots, in the form {@code version} understands: {@code services.etcd.snapshot} is
      * set to true when it is false (or unset on v0.1.7–v0.1.11, where it defaults to false); on v0.2.0+ a config
      * without backup settings gets an explicit {@code backup_config} with the defaults ({@code interval_hours: 12},
-     * {@code retention: 6}) and {@code enabled: false} (which breaks snapshots) becomes true; on v0.1.x missing
-     * {@code creation}/{@code retention} are written as {@code 12h}/{@code 72h}.
+     * {@code retention: 6}) and {@code enabled: false} without both values (which breaks snapshots) becomes true.
+     * The legacy schedule
+     * ({@code creation}/{@code retention}) is left as it is; RKE's defaults apply where it is unset.
      *
      * @param version the RKE version that will run {@code rke up}
      * @return an editor holding the edited text (the same text when nothing was needed)
@@ -160,29 +159,95 @@ public final class ConfigEditor {
         EtcdConfig etcd = current.etcd();
         boolean snapshotOff = etcd.snapshot().map(s -> !s).orElse(!version.recurringSnapshotsOnByDefault());
         if (snapshotOff) {
-            text = ensureEtcd(text, Lines.empty().with("snapshot", YamlText.renderLiteral(true)));
-            text = YamlText.of(text).setScalar(ETCD, "snapshot", YamlText.renderLiteral(true));
+            text = ensureEtcd(text, Lines.empty().with("snapshot", RenderedScalar.literal(true)));
+            text = YamlText.of(text).setScalar(ETCD, "snapshot", RenderedScalar.literal(true));
         }
         ConfigGeneration generation = current.configGeneration();
         if (version.supportsBackupConfig()) {
             Optional<BackupConfig> bc = etcd.backupConfig();
-            if (bc.isPresent() && bc.get().enabled().equals(Optional.of(false))) {
-                text = YamlText.of(text).setScalar(BACKUP, "enabled", YamlText.renderLiteral(true));
+            boolean trap = bc.isPresent() && bc.get().enabled().equals(Optional.of(false))
+                    && (bc.get().intervalHours().isEmpty() || bc.get().retention().isEmpty());
+            if (trap) {
+                text = YamlText.of(text).setScalar(BACKUP, "enabled", RenderedScalar.literal(true));
             } else if (generation != ConfigGeneration.LEGACY && bc.isEmpty()) {
                 text = YamlText.of(text).ensureMapping(BACKUP, Lines.empty()
-                        .with("interval_hours", YamlText.renderLiteral(12))
-                        .with("retention", YamlText.renderLiteral(6)));
-            }
-        } else {
-            text = ensureEtcd(text, Lines.empty().with("snapshot", YamlText.renderLiteral(true)));
-            if (etcd.creation().isEmpty()) {
-                text = YamlText.of(text).setScalar(ETCD, "creation", YamlText.renderScalar("12h"));
-            }
-            if (etcd.retention().isEmpty()) {
-                text = YamlText.of(text).setScalar(ETCD, "retention", YamlText.renderScalar("72h"));
+                        .with("interval_hours", RenderedScalar.literal(12))
+                        .with("retention", RenderedScalar.literal(6)));
             }
         }
+        ConfigEditor result = next(text);
+        EffectiveBackup after = ConfigInspector.effective(result.current, version);
+        if (!after.recurring() || after.interval().isZero() && !isZero(ConfigInspector.effective(current, version))) {
+            throw internalError("recurring snapshot");
+        }
+        return result;
+    }
+
+    private static boolean isZero(EffectiveBackup b) {
+        return b.interval().isZero();
+    }
+
+    private IllegalStateException internalError(String what) {
+        return new IllegalStateException("internal error: the " + what + " edit of " + original.sourceName()
+                + " did not produce the requested settings; nothing was written. Please report this.");
+    }
+
+    /**
+     * Sets how often recurring snapshots run and how many are kept, in the form {@code version} reads: on v0.2.0+
+     * with {@code backup_config} (or no scheme yet) as {@code interval_hours} and {@code retention} (a count); in
+     * the legacy form as {@code creation: <n>h} and {@code retention: <count × n>h}, the same time window. Call
+     * {@link #enableRecurringSnapshots(RkeVersion)} as well to switch them on.
+     *
+     * @param intervalHours hours between snapshots, or 0 to leave the interval as it is
+     * @param retention how many snapshots to keep, or 0 to leave it as it is
+     * @param version the RKE version that will run {@code rke up}
+     * @return an editor holding the edited text
+     * @throws InvalidInputException if a value is negative, or a legacy retention is set without a known interval
+     */
+    public ConfigEditor withSchedule(int intervalHours, int retention, RkeVersion version) {
+        Objects.requireNonNull(version, "version");
+        if (intervalHours < 0 || retention < 0) {
+            throw new InvalidInputException("interval hours and retention must be positive numbers");
+        }
+        if (intervalHours == 0 && retention == 0) {
+            return this;
+        }
+        SourceText text = current.source();
+        EtcdConfig etcd = current.etcd();
+        if (version.supportsBackupConfig() && current.configGeneration() != ConfigGeneration.LEGACY) {
+            Lines values = Lines.empty();
+            if (intervalHours > 0) {
+                values = values.with("interval_hours", RenderedScalar.literal(intervalHours));
+            }
+            if (retention > 0) {
+                values = values.with("retention", RenderedScalar.literal(retention));
+            }
+            text = YamlText.of(text).ensureMapping(BACKUP, values);
+            if (intervalHours > 0) {
+                text = YamlText.of(text).setScalar(BACKUP, "interval_hours", RenderedScalar.literal(intervalHours));
+            }
+            if (retention > 0) {
+                text = YamlText.of(text).setScalar(BACKUP, "retention", RenderedScalar.literal(retention));
+            }
+            return next(text);
+        }
+        Duration interval = intervalHours > 0 ? Duration.ofHours(intervalHours)
+                : legacyDuration(etcd.creation(), "creation", Duration.ofHours(12));
+        if (intervalHours > 0) {
+            text = ensureEtcd(text, Lines.empty().with("creation", RenderedScalar.of(intervalHours + "h")));
+            text = YamlText.of(text).setScalar(ETCD, "creation", RenderedScalar.of(intervalHours + "h"));
+        }
+        if (retention > 0) {
+            String window = (interval.toHours() * retention) + "h";
+            text = ensureEtcd(text, Lines.empty().with("retention", RenderedScalar.of(window)));
+            text = YamlText.of(text).setScalar(ETCD, "retention", RenderedScalar.of(window));
+        }
         return next(text);
+    }
+
+    private static boolean holdsS3Keys(ClusterConfig c) {
+        return c.etcd().backupConfig().flatMap(BackupConfig::s3)
+                .map(s -> s.accessKey().isPresent() || s.secretKey().isPresent()).orElse(false);
     }
 
     private static SourceText ensureEtcd(SourceText text, Lines firstContent) {
@@ -224,11 +289,19 @@ public final class ConfigEditor {
         SourceText text = current.source();
         text = YamlText.of(text).remove(ETCD, "creation");
         text = YamlText.of(text).remove(ETCD, "retention");
-        Lines content = Lines.empty().with("interval_hours", YamlText.renderLiteral(hours))
-                .with("retention", YamlText.renderLiteral(count));
+        Lines content = Lines.empty().with("interval_hours", RenderedScalar.literal(hours))
+                .with("retention", RenderedScalar.literal(count));
         text = YamlText.of(text).ensureMapping(BACKUP, content);
+        ConfigEditor result = next(text);
+        Optional<BackupConfig> migrated = result.current.etcd().backupConfig();
+        if (result.current.configGeneration() != ConfigGeneration.BACKUP_CONFIG
+                || migrated.get().intervalHours().orElse(-1) != hours
+                || migrated.get().retention().orElse(-1) != count
+                || result.current.etcd().creation().isPresent() || result.current.etcd().retention().isPresent()) {
+            throw internalError("migration");
+        }
         LOG.debug("Migrated {} to backup_config: every {} h, keep {}", original.sourceName(), hours, count);
-        return next(text);
+        return result;
     }
 
     private Duration legacyDuration(Optional<String> value, String key, Duration dflt) {
@@ -274,15 +347,17 @@ public final class ConfigEditor {
     }
 
     /**
-     * A unified diff from the original to the edited text, for review before writing. Lines holding a secret
-     * ({@code access_key}, {@code secret_key}, {@code ssh_key}) show the key name with a redaction marker instead of
-     * the value.
+     * A unified diff from the original to the edited text, for review before writing. The values of
+     * {@code access_key}, {@code secret_key} and {@code ssh_key} (also multi-line inline keys shown as context) are
+     * replaced with a redaction marker; a changed secret still shows as a changed line.
      *
      * @return the diff; empty when nothing changed
      */
     public String diff() {
         String name = original.sourcePath().map(Path::toString).orElse(original.sourceName());
-        return SecretLines.redact(UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text()));
+        return UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text(),
+                SecretLines.find(original.source(), SECRET_KEYS),
+                SecretLines.find(current.source(), SECRET_KEYS));
     }
 
     /**
@@ -305,7 +380,8 @@ public final class ConfigEditor {
     /**
      * Writes the edit over the original file: first a copy of the original to {@code <file>.bak} (or {@code .bak.N}
      * when that exists; never overwritten) with the original's permissions, then the new content atomically with the
-     * original's permissions. Refuses when the file changed since it was loaded.
+     * original's permissions (and owner/group where the process may set them). When the path is a symbolic link, the
+     * file it points to is edited and the link stays. Refuses when the file changed since it was loaded.
      *
      * @return the path of the backup copy
      * @throws IllegalStateException if the config was not loaded from a file, or nothing changed
@@ -324,10 +400,14 @@ public final class ConfigEditor {
                 throw new InvalidInputException(path + " changed on disk since it was loaded; nothing was written. "
                         + "Load it again and repeat the edit.");
             }
-            Set<PosixFilePermission> perms = Files.getFileAttributeView(path, PosixFileAttributeView.class) == null
-                    ? AtomicFiles.PRIVATE : Files.getPosixFilePermissions(path);
-            Path backup = AtomicFiles.backupCopy(path);
-            AtomicFiles.write(path, bytes(), perms);
+            // edit the file a symbolic link points to, keeping the link
+            Path real = path.toRealPath();
+            Path backup = AtomicFiles.backupCopy(real);
+            boolean narrowed = AtomicFiles.replace(real, bytes(), holdsS3Keys(current) && !holdsS3Keys(original));
+            if (narrowed) {
+                LOG.warn("{} now holds S3 keys: it was made readable by its owner only (the original permissions"
+                        + " are kept on {})", path, backup);
+            }
             LOG.info("Edited {} (original kept as {})", path, backup);
             return backup;
         } catch (IOException e) {

@@ -2,6 +2,8 @@ package dev.rkebackup.rke.config;
 
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.rke.RkeVersion;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +16,8 @@ import java.util.stream.Collectors;
  *
  * @param source the config's path or name
  * @param clusterName {@code cluster_name} or {@code local}
- * @param rkeVersion the version the behaviour was computed for (the newest known one when none was given)
+ * @param rkeVersion the version the behaviour was computed for; a {@code dev} placeholder (treated as the newest
+ *        known behaviour) when none was given
  * @param rkeVersionGiven false when the caller gave no version and {@code rkeVersion} is assumed
  * @param generation the backup scheme the file is written in
  * @param nodeCount number of nodes
@@ -24,10 +27,11 @@ import java.util.stream.Collectors;
  * @param s3 the S3 settings as written (key → display value, secrets redacted); empty without S3
  * @param stateFile the expected {@code .rkestate} path, empty when not applicable or unknown
  * @param warnings findings, errors first
+ * @param config the inspected config (for node and S3 details; its secrets stay redacted in every rendering)
  */
 public record ConfigInspection(String source, String clusterName, RkeVersion rkeVersion, boolean rkeVersionGiven,
         ConfigGeneration generation, int nodeCount, List<String> etcdNodes, EtcdQuorum quorum, EffectiveBackup backup,
-        Map<String, String> s3, String stateFile, List<ConfigWarning> warnings) {
+        Map<String, String> s3, String stateFile, List<ConfigWarning> warnings, ClusterConfig config) {
     /** Validates and copies. */
     public ConfigInspection {
         Objects.requireNonNull(source, "source");
@@ -37,8 +41,9 @@ public record ConfigInspection(String source, String clusterName, RkeVersion rke
         Objects.requireNonNull(quorum, "quorum");
         Objects.requireNonNull(backup, "backup");
         Objects.requireNonNull(stateFile, "stateFile");
+        Objects.requireNonNull(config, "config");
         etcdNodes = List.copyOf(etcdNodes);
-        s3 = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(s3));
+        s3 = Collections.unmodifiableMap(new LinkedHashMap<>(s3));
         warnings = List.copyOf(warnings);
     }
 

@@ -61,7 +61,7 @@ public final class ConfigInspector {
                 ? config.stateFilePath().map(Object::toString).orElse("") : "";
         return new ConfigInspection(config.sourceName(), config.clusterName(), version, given,
                 config.configGeneration(), config.nodes().size(), etcd, EtcdQuorum.of(etcd.size()), backup,
-                s3Display(config), stateFile, warnings);
+                s3Display(config), stateFile, warnings, config);
     }
 
     /**

@@ -58,6 +58,7 @@ final class ConfigParser {
         f.keyLines = r.keyLines();
         f.unknownKeys = r.unknownKeys();
         f.duplicateKeys = r.duplicateKeys();
+        f.truncatedNumbers = r.truncated();
         return new ClusterConfig(f);
     }
 

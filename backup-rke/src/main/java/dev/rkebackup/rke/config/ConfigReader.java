@@ -47,6 +47,7 @@ final class ConfigReader {
     private final Map<String, Integer> keyLines = new LinkedHashMap<>();
     private final List<String> unknownKeys = new ArrayList<>();
     private final List<String> duplicateKeys = new ArrayList<>();
+    private final List<String> truncated = new ArrayList<>();
 
     ConfigReader(SourceText source) {
         this.source = source;
@@ -62,6 +63,10 @@ final class ConfigReader {
 
     List<String> duplicateKeys() {
         return duplicateKeys;
+    }
+
+    List<String> truncated() {
+        return truncated;
     }
 
     /** Entries of a mapping in file order, last duplicate winning and merge keys resolved like yaml.v2. */
@@ -144,6 +149,19 @@ final class ConfigReader {
                 return v.intValue();
             }
             throw error(n, path + "." + key, "is out of range: " + s.getValue() + ". " + hint);
+        }
+        if (n instanceof ScalarNode s && Tag.FLOAT.equals(s.getTag())) {
+            // yaml.v2 truncates a float into an int field; do the same, and let the inspection say so
+            double d;
+            try {
+                d = Double.parseDouble(s.getValue().replace("_", ""));
+            } catch (NumberFormatException e) {
+                d = Double.NaN;
+            }
+            if (!Double.isNaN(d) && Math.abs(d) < Integer.MAX_VALUE) {
+                truncated.add(path + "." + key);
+                return (int) d;
+            }
         }
         throw error(n, path + "." + key, "must be a whole number, found " + describe(n) + ". " + hint);
     }

@@ -34,7 +34,8 @@ final class InspectionFormat {
         row(sb, "Backup settings", scheme(i.generation()) + " (RKE uses " + scheme(b.schemeUsed()) + ")");
         row(sb, "Nodes", i.nodeCount() + ", etcd: " + i.etcdNodes().size()
                 + (i.etcdNodes().isEmpty() ? "" : " (" + String.join(", ", i.etcdNodes()) + ")"));
-        row(sb, "etcd quorum", q.members() == 0 ? "no etcd members" : q.members() + " members, majority "
+        row(sb, "etcd quorum", q.members() == 0 ? "no etcd members"
+                : WarningRules.plural(q.members(), "member") + ", majority "
                 + q.majority() + ", tolerates " + WarningRules.plural(q.faultTolerance(), "failure"));
         row(sb, "Recurring snapshots", b.recurring() ? "on, every " + human(b.interval()) + ", retention "
                 + b.retentionConfigured() + " => kept " + withDays(b.retentionWindow()) : "off");
@@ -97,35 +98,55 @@ final class InspectionFormat {
         ObjectNode root = JSON.createObjectNode();
         root.put("source", i.source());
         root.put("clusterName", i.clusterName());
-        ObjectNode version = root.putObject("rkeVersion");
-        version.put("version", i.rkeVersionGiven() ? i.rkeVersion().toString() : null);
-        version.put("given", i.rkeVersionGiven());
-        version.put("known", i.rkeVersionGiven() && i.rkeVersion().isKnown());
-        root.put("generation", i.generation().name());
+        root.put("rkeVersion", i.rkeVersionGiven() ? i.rkeVersion().toString() : null);
+        root.put("rkeVersionGiven", i.rkeVersionGiven());
+        root.put("rkeVersionKnown", i.rkeVersionGiven() && i.rkeVersion().isKnown());
+        root.put("configGeneration", i.generation().name().toLowerCase(Locale.ROOT));
         root.put("nodeCount", i.nodeCount());
-        ArrayNode etcd = root.putArray("etcdNodes");
-        i.etcdNodes().forEach(etcd::add);
-        ObjectNode q = root.putObject("quorum");
-        q.put("members", i.quorum().members());
-        q.put("majority", i.quorum().majority());
-        q.put("faultTolerance", i.quorum().faultTolerance());
+        ObjectNode etcd = root.putObject("etcd");
+        etcd.put("members", i.quorum().members());
+        etcd.put("majority", i.quorum().majority());
+        etcd.put("faultTolerance", i.quorum().faultTolerance());
+        ArrayNode nodes = etcd.putArray("nodes");
+        for (RkeNode n : i.config().etcdNodes()) {
+            nodes.addObject().put("address", n.address()).put("internalAddress", n.internalAddress())
+                    .put("hostnameOverride", n.hostnameOverride());
+        }
         EffectiveBackup b = i.backup();
-        ObjectNode eb = root.putObject("effective");
-        eb.put("schemeUsed", b.schemeUsed().name());
-        eb.put("recurring", b.recurring());
-        eb.put("intervalSeconds", b.interval().toSeconds());
-        eb.put("retentionConfigured", b.retentionConfigured());
-        eb.put("retentionWindowSeconds", b.retentionWindow().toSeconds());
-        eb.put("uploadsToS3", b.uploadsToS3());
-        eb.put("snapshotDirectory", b.snapshotDirectory());
-        eb.put("recurringFileName", b.recurringFileName());
-        eb.put("manualFileName", b.manualFileName());
-        eb.put("s3KeyPrefix", b.s3KeyPrefix());
-        ArrayNode restore = eb.putArray("restoreArtifacts");
-        b.restoreArtifacts().forEach(a -> restore.add(a.name()));
-        ObjectNode s3 = root.putObject("s3");
-        i.s3().forEach(s3::put);
-        root.put("stateFile", i.stateFile());
+        boolean backupConfig = b.schemeUsed() == ConfigGeneration.BACKUP_CONFIG;
+        ObjectNode rec = root.putObject("recurring");
+        rec.put("enabled", b.recurring());
+        rec.put("scheme", b.schemeUsed().name().toLowerCase(Locale.ROOT));
+        putHours(rec, "intervalHours", b.interval());
+        if (backupConfig) {
+            rec.put("retentionCount", i.config().etcd().backupConfig().flatMap(c -> c.retention().isPresent()
+                    ? java.util.Optional.of(c.retention().getAsInt()) : java.util.Optional.empty()).orElse(6));
+        } else {
+            rec.putNull("retentionCount");
+        }
+        putHours(rec, "retentionWindowHours", b.retentionWindow());
+        rec.put("retentionConfigured", b.retentionConfigured());
+        java.util.Optional<S3BackupConfig> s3 = i.config().etcd().backupConfig().flatMap(BackupConfig::s3);
+        if (s3.isPresent()) {
+            ObjectNode n = root.putObject("s3");
+            n.put("bucket", s3.get().bucketName().orElse(null));
+            n.put("endpoint", s3.get().endpoint().orElse(null));
+            n.put("region", s3.get().region().orElse(null));
+            n.put("folder", s3.get().folder().orElse(null));
+            n.put("customCa", s3.get().customCa().isPresent());
+            n.put("uploads", b.uploadsToS3());
+            n.put("keyPrefix", b.s3KeyPrefix());
+        } else {
+            root.putNull("s3");
+        }
+        ArrayNode restore = root.putArray("restoreArtifacts");
+        b.restoreArtifacts().forEach(a -> restore.add(a.id()));
+        ObjectNode files = root.putObject("snapshotFiles");
+        files.put("directory", b.snapshotDirectory());
+        files.put("manual", b.manualFileName());
+        files.put("recurring", b.recurringFileName());
+        root.put("stateFile", i.stateFile().isEmpty() ? null : i.stateFile());
+        root.put("hasErrors", i.hasErrors());
         ArrayNode warnings = root.putArray("warnings");
         for (ConfigWarning w : i.warnings()) {
             ObjectNode n = warnings.addObject();
@@ -140,6 +161,14 @@ final class InspectionFormat {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render inspection as JSON", e);
+        }
+    }
+
+    private static void putHours(ObjectNode n, String field, Duration d) {
+        if (d.toSeconds() % 3600 == 0) {
+            n.put(field, d.toHours());
+        } else {
+            n.put(field, d.toSeconds() / 3600.0);
         }
     }
 }

@@ -13,7 +13,8 @@ final class KeySuggestions {
             Map.entry("s3BackupConfig", "s3backupconfig"), Map.entry("s3_config", "s3backupconfig"),
             Map.entry("s3", "s3backupconfig"), Map.entry("backupConfig", "backup_config"),
             Map.entry("backup", "backup_config"), Map.entry("backups", "backup_config"),
-            Map.entry("etcd_backup_config", "services.etcd.backup_config"),
+            Map.entry("etcd_backup_config", "services.etcd.backup_config"), Map.entry("etcd", "services.etcd"),
+            Map.entry("backup_config", "services.etcd.backup_config"),
             Map.entry("intervalHours", "interval_hours"), Map.entry("interval", "interval_hours"),
             Map.entry("interval_hour", "interval_hours"), Map.entry("safeTimestamp", "safe_timestamp"),
             Map.entry("endpoint_ca", "custom_ca"), Map.entry("customCa", "custom_ca"), Map.entry("ca", "custom_ca"),
@@ -53,7 +54,8 @@ final class KeySuggestions {
             return true;
         }
         String key = last(path).toLowerCase(Locale.ROOT);
-        boolean backupWord = key.contains("backup") || key.contains("snapshot") || key.startsWith("s3");
+        boolean backupWord = key.contains("backup") || key.contains("snapshot") || key.startsWith("s3")
+                || key.equals("etcd");
         return (section.isEmpty() || section.equals("services")) && backupWord;
     }
 

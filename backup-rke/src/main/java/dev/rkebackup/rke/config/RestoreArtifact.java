@@ -3,7 +3,7 @@ package dev.rkebackup.rke.config;
 /** A file a complete restore needs, depending on the RKE version. */
 public enum RestoreArtifact {
     /** The etcd snapshot ({@code <name>.zip} from v0.2.5, {@code <name>} before). */
-    SNAPSHOT("etcd snapshot from /opt/rke/etcd-snapshots (or S3)"),
+    SNAPSHOT("the etcd snapshot file (from /opt/rke/etcd-snapshots on an etcd node, or from S3 when uploaded)"),
     /** The cluster config file itself. */
     CLUSTER_CONFIG("cluster config (cluster.yml)"),
     /** {@code <config basename>.rkestate} next to the config (v0.2.0+): certificates and cluster state. */
@@ -15,6 +15,21 @@ public enum RestoreArtifact {
 
     RestoreArtifact(String description) {
         this.description = description;
+    }
+
+    /**
+     * The stable identifier used in JSON and manifests: {@code etcd-snapshot}, {@code cluster-config},
+     * {@code rkestate}, {@code pki-bundle}.
+     *
+     * @return the identifier
+     */
+    public String id() {
+        return switch (this) {
+            case SNAPSHOT -> "etcd-snapshot";
+            case CLUSTER_CONFIG -> "cluster-config";
+            case STATE_FILE -> "rkestate";
+            case PKI_BUNDLE -> "pki-bundle";
+        };
     }
 
     /** @return a short human description */

@@ -47,7 +47,7 @@ public enum WarningCode {
     S3_KEYS_INCOMPLETE,
     /** {@code custom_ca} does not look like a PEM certificate; RKE rejects it. */
     CUSTOM_CA_NOT_PEM,
-    /** {@code interval_hours} or {@code retention} is zero or negative. */
+    /** {@code interval_hours}/{@code retention} is zero or negative, or a whole-number field has a fraction. */
     INVALID_BACKUP_VALUE,
     /** This version panics (exit 2) after a successful {@code snapshot-save} when {@code backup_config} is absent. */
     SAVE_PANICS_WITHOUT_BACKUP_CONFIG,

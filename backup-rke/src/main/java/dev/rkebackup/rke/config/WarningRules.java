@@ -21,7 +21,7 @@ final class WarningRules {
     }
 
     static void collect(ClusterConfig c, RkeVersion v, boolean given, EffectiveBackup eff, List<ConfigWarning> out) {
-        Rules r = new Rules(c, v, out);
+        Rules r = new Rules(c, v, given ? "RKE " + v : "RKE (version not given, assumed newest)", out);
         r.version(given);
         r.nodes();
         r.recurring(eff);
@@ -36,11 +36,13 @@ final class WarningRules {
     private static final class Rules {
         private final ClusterConfig c;
         private final RkeVersion v;
+        private final String vs;
         private final List<ConfigWarning> out;
 
-        Rules(ClusterConfig c, RkeVersion v, List<ConfigWarning> out) {
+        Rules(ClusterConfig c, RkeVersion v, String vs, List<ConfigWarning> out) {
             this.c = c;
             this.v = v;
+            this.vs = vs;
             this.out = out;
         }
 
@@ -55,16 +57,17 @@ final class WarningRules {
                         + RkeVersion.NEWEST_VERIFIED.minor() + ".x). Pass the output of `rke --version` for a "
                         + "version-exact report.");
             } else if (v.isDev()) {
-                add(WarningCode.RKE_VERSION_UNKNOWN, Severity.WARNING, null, "RKE 'dev' is an unreleased build: "
+                add(WarningCode.RKE_VERSION_UNKNOWN, Severity.WARNING, null, "RKE dev is an unreleased build: "
                         + "the behaviour below assumes the newest known RKE. Use a released RKE for production "
                         + "backups, or verify snapshot and restore on a test cluster.");
             } else if (!v.isKnown()) {
-                add(WarningCode.RKE_VERSION_UNKNOWN, Severity.WARNING, null, "RKE " + v + " is newer than the "
-                        + "versions this library was verified against (up to " + RkeVersion.NEWEST_VERIFIED + "); "
+                add(WarningCode.RKE_VERSION_UNKNOWN, Severity.WARNING, null, vs + " is newer than the "
+                        + "v" + RkeVersion.NEWEST_VERIFIED.major() + "." + RkeVersion.NEWEST_VERIFIED.minor()
+                        + ".x releases this library was verified against; "
                         + "the behaviour below assumes it behaves like them. Verify a snapshot and restore once.");
             }
             if (!v.supportsSnapshots()) {
-                add(WarningCode.SNAPSHOTS_NOT_SUPPORTED_BY_VERSION, Severity.ERROR, null, "RKE " + v + " cannot "
+                add(WarningCode.SNAPSHOTS_NOT_SUPPORTED_BY_VERSION, Severity.ERROR, null, vs + " cannot "
                         + "take etcd snapshots (added in v0.1.7). Upgrade RKE before relying on backups.");
             }
         }
@@ -102,7 +105,7 @@ final class WarningRules {
                         + "present (backup_config.enabled does not switch it in the RKE CLI). Set `snapshot: true` "
                         + "for recurring snapshots; one-time `rke etcd snapshot-save` still works.");
             } else {
-                add(WarningCode.RECURRING_DISABLED, Severity.WARNING, null, "RKE " + v + " runs no recurring "
+                add(WarningCode.RECURRING_DISABLED, Severity.WARNING, null, vs + " runs no recurring "
                         + "snapshots unless services.etcd.snapshot is true (default false before v0.1.12). Add "
                         + "`snapshot: true` under services.etcd.");
             }
@@ -112,7 +115,7 @@ final class WarningRules {
             Optional<BackupConfig> bco = c.etcd().backupConfig();
             if (bco.isEmpty()) {
                 if (v.panicsAfterSaveWithoutBackupConfig()) {
-                    add(WarningCode.SAVE_PANICS_WITHOUT_BACKUP_CONFIG, Severity.WARNING, null, "RKE " + v + " "
+                    add(WarningCode.SAVE_PANICS_WITHOUT_BACKUP_CONFIG, Severity.WARNING, null, vs + " "
                             + "panics (exit code 2) right after a successful `snapshot-save` when backup_config is "
                             + "absent (rke#3028). The snapshot is still written. Add a backup_config section or "
                             + "upgrade RKE to v1.3.15 / v1.4.3 or later.");
@@ -121,7 +124,7 @@ final class WarningRules {
             }
             BackupConfig bc = bco.get();
             if (!v.supportsBackupConfig()) {
-                add(WarningCode.S3_NOT_SUPPORTED_BY_VERSION, Severity.WARNING, BC, "RKE " + v + " ignores "
+                add(WarningCode.S3_NOT_SUPPORTED_BY_VERSION, Severity.WARNING, BC, vs + " ignores "
                         + "backup_config and S3 (added in v0.2.0); it uses snapshot/creation/retention. Upgrade RKE "
                         + "or use the legacy fields.");
                 return;
@@ -134,6 +137,10 @@ final class WarningRules {
                         + "period and/or retention are not set\"), also for snapshot-save. `enabled` does not switch "
                         + "recurring snapshots in the CLI (services.etcd.snapshot does): remove `enabled: false` or "
                         + "set interval_hours and retention explicitly.");
+            }
+            for (String path : c.truncatedNumbers()) {
+                add(WarningCode.INVALID_BACKUP_VALUE, Severity.WARNING, path, "`" + path + "` has a fraction; RKE "
+                        + "drops it (e.g. 0.5 becomes 0, which rke-tools refuses). Use a whole number.");
             }
             if (bc.intervalHours().isPresent() && bc.intervalHours().getAsInt() <= 0
                     || bc.retention().isPresent() && bc.retention().getAsInt() <= 0) {
@@ -282,7 +289,7 @@ final class WarningRules {
                             + "snapshot, or take manual snapshots with snapshot-save.");
                 }
             } else if (v.writesPkiBundle()) {
-                add(WarningCode.PKI_BUNDLE_REQUIRED, Severity.INFO, null, "RKE " + v + " has no .rkestate: a restore"
+                add(WarningCode.PKI_BUNDLE_REQUIRED, Severity.INFO, null, vs + " has no .rkestate: a restore"
                         + " needs pki.bundle.tar.gz from /opt/rke/etcd-snapshots next to the snapshot on every etcd "
                         + "node. Back it up together with the snapshots.");
             }

@@ -66,6 +66,19 @@ public final class RkeBinary {
     }
 
     /**
+     * Describes an {@code rke} that is not on this machine, for building commands to show (a restore command to
+     * run later on the admin host). Nothing is executed and the path is not checked; {@link RkeRunner} refuses to
+     * start it only if it does not exist.
+     *
+     * @param path how the command should name the executable, such as {@code ./rke}
+     * @param version the RKE version the commands are built for
+     * @return the described binary
+     */
+    public static RkeBinary assumed(Path path, RkeVersion version) {
+        return new RkeBinary(Objects.requireNonNull(path, "path"), Objects.requireNonNull(version, "version"));
+    }
+
+    /**
      * Finds {@code rke} in the directories of the {@code PATH} environment variable and identifies it.
      *
      * @return the identified binary

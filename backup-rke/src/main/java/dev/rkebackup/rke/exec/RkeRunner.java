@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -254,10 +255,10 @@ public final class RkeRunner {
     }
 
     RkeRunResult run(RkeCommand cmd, Duration runTimeout) {
-        String[] fatal = new String[1];
+        AtomicReference<String> fatal = new AtomicReference<>();
         OutputPipeline pipeline = new OutputPipeline(Redactor.of(cmd.secrets()), listener, line -> {
-            if (line.level() == RkeLogLevel.FATAL && fatal[0] == null) {
-                fatal[0] = line.message();
+            if (line.level() == RkeLogLevel.FATAL) {
+                fatal.compareAndSet(null, line.message());
             }
         });
         ProcessRunner.Execution ex = execute(cmd, runTimeout, pipeline);
@@ -276,7 +277,7 @@ public final class RkeRunner {
         }
         LOG.info("{} ended with {} (exit code {}) after {} s", cmd.kind(), status, ex.exitCode(),
                 ex.elapsed().toSeconds());
-        return new RkeRunResult(status, confirmed, ex.exitCode(), fatal[0], ex.elapsed(), cmd, lines);
+        return new RkeRunResult(status, confirmed, ex.exitCode(), fatal.get(), ex.elapsed(), cmd, lines);
     }
 
     ProcessRunner.Execution execute(RkeCommand cmd, Duration runTimeout, OutputPipeline pipeline) {

@@ -18,6 +18,7 @@ import dev.rkebackup.rke.exec.internal.S3Settings;
 import dev.rkebackup.rke.exec.internal.SaveClassifier;
 import dev.rkebackup.rke.exec.internal.SaveOutputAnalyzer;
 import dev.rkebackup.rke.exec.internal.VersionGate;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,12 +59,22 @@ final class SnapshotSaver {
             }
         }
         warnIfBackupDisabled(config, configFile);
+        if (version.embedsStateInSnapshot() && config.stateFilePath().filter(Files::isRegularFile)
+                .isEmpty()) {
+            LOG.warn("{} has no {} next to it: snapshot {} will not contain the cluster state, and a restore will "
+                    + "need the state file from elsewhere. Retrieve it with 'rke util get-state-file' (v1.2.5+).",
+                    configFile, config.stateFilePath().map(Path::getFileName).orElse(null), name);
+        }
         List<Secret> secrets = new ArrayList<>();
         configS3.ifPresent(c -> secrets.addAll(S3Settings.secrets(c)));
         request.s3().ifPresent(c -> secrets.addAll(S3Settings.secrets(c)));
         config.nodes().forEach(n -> n.sshKey().ifPresent(secrets::add));
         boolean flags = s3 != null && request.upload() == SnapshotSaveRequest.Upload.GIVEN
                 && request.keysOnCommandLine();
+        if (request.keysOnCommandLine() && !flags) {
+            LOG.info("keysOnCommandLine has no effect for snapshot {}: no S3 settings were given in code, so the "
+                    + "keys (if any) come from {}", name, configFile);
+        }
         PrivateConfigCopy.ConfigWriter writer = writer(config, request, s3, flags, configS3.isPresent(), configFile);
         List<Path> siblings = new ArrayList<>();
         config.stateFilePath().ifPresent(siblings::add);

@@ -3,6 +3,7 @@ package dev.rkebackup.rke.node;
 import dev.rkebackup.rke.node.NodeAccessException.Problem;
 import dev.rkebackup.rke.node.internal.RemoteCommand;
 import dev.rkebackup.rke.node.internal.SftpFiles;
+import dev.rkebackup.rke.node.internal.SftpWriter;
 import dev.rkebackup.rke.node.internal.Transfers;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -25,10 +26,12 @@ final class AtomicWrite {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicWrite.class);
     private static final String TEMP_PREFIX = ".rkb-tmp-";
     private static final long NEARLY_FULL = 256 * 1024;
-    private static final String SUDO_WRITE = "set -C; umask 077; cat > \"$1\" && { sync -- \"$1\" 2>/dev/null || sync; }";
+    private static final String SUDO_WRITE =
+            "set -C; umask 077; cat > \"$1\" && { sync -- \"$1\" 2>/dev/null || sync; }";
 
     private final SshNodeAccess node;
     private final SftpFiles files;
+    private final SftpWriter writer;
     private final String path;
     private final InputStream content;
     private final long length;
@@ -41,6 +44,7 @@ final class AtomicWrite {
             boolean replaceDifferent) {
         this.node = node;
         this.files = files;
+        this.writer = new SftpWriter(files, node.describe());
         this.path = path;
         this.content = content;
         this.length = length;
@@ -93,12 +97,12 @@ final class AtomicWrite {
     private String write() throws IOException {
         Counting counted = new Counting(content);
         try {
-            return files.writeNew(tmp, counted, length);
+            return writer.writeNew(tmp, counted, length);
         } catch (SftpException e) {
             boolean untouched = counted.count == 0;
             if (e.getStatus() == SftpConstants.SSH_FX_PERMISSION_DENIED && untouched
                     && node.settings().sudoAllowed()) {
-                files.removeQuietlyIfPresent(tmp);
+                writer.removeQuietlyIfPresent(tmp);
                 viaSudo = true;
                 return sudoWrite(counted);
             }
@@ -123,7 +127,7 @@ final class AtomicWrite {
 
     private void rename(boolean targetExists) throws IOException {
         if (!viaSudo) {
-            files.rename(tmp, path, targetExists);
+            writer.rename(tmp, path, targetExists);
             return;
         }
         RemoteCommand.Result r = node.sudo(List.of("mv", "-f", "--", tmp, path), null);
@@ -139,7 +143,7 @@ final class AtomicWrite {
             return;
         }
         if (!viaSudo) {
-            files.removeQuietlyIfPresent(tmp);
+            writer.removeQuietlyIfPresent(tmp);
             return;
         }
         try {
@@ -154,7 +158,7 @@ final class AtomicWrite {
         if (f.problem() == Problem.IO && e instanceof SftpException se
                 && se.getStatus() == SftpConstants.SSH_FX_FAILURE) {
             // OpenSSH reports ENOSPC as a generic failure; ask the file system before the temp file is removed
-            Optional<Long> free = files.freeBytes(directory);
+            Optional<Long> free = writer.freeBytes(directory);
             if (free.isPresent() && free.get() < NEARLY_FULL) {
                 return files.noSpace("write", path, e);
             }

@@ -219,7 +219,8 @@ public final class LocalNodeAccess implements NodeAccess {
                     + path + " on " + describe() + ": no space left on the file system; free space and retry."
                     + " Nothing was written under that name", e);
         }
-        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+        String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                : e.toString();
         return new NodeAccessException(NodeAccessException.Problem.IO, describe(), "cannot " + op + " " + path + " on "
                 + describe() + ": " + reason, e);
     }

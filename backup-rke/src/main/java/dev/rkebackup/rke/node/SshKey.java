@@ -1,5 +1,6 @@
 package dev.rkebackup.rke.node;
 
+import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.Secret;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -34,12 +35,28 @@ public sealed interface SshKey permits SshKey.Inline, SshKey.File, SshKey.Agent 
     }
 
     /**
-     * The keys held by the SSH agent listening on {@code SSH_AUTH_SOCK}.
+     * The keys held by the SSH agent whose socket {@code SSH_AUTH_SOCK} names (read now, as RKE reads it).
      *
      * @return the key source
+     * @throws InvalidInputException if {@code SSH_AUTH_SOCK} is not set
      */
     static SshKey agent() {
-        return new Agent();
+        String sock = System.getenv("SSH_AUTH_SOCK");
+        if (sock == null || sock.isBlank()) {
+            throw new InvalidInputException("ssh_agent_auth is on but SSH_AUTH_SOCK is not set; start ssh-agent,"
+                    + " add the key with ssh-add, and export SSH_AUTH_SOCK");
+        }
+        return new Agent(Path.of(sock));
+    }
+
+    /**
+     * The keys held by the SSH agent listening on a given Unix socket.
+     *
+     * @param socket the agent's socket
+     * @return the key source
+     */
+    static SshKey agent(Path socket) {
+        return new Agent(socket);
     }
 
     /**
@@ -69,7 +86,15 @@ public sealed interface SshKey permits SshKey.Inline, SshKey.File, SshKey.Agent 
         }
     }
 
-    /** Keys of the SSH agent at {@code SSH_AUTH_SOCK}. */
-    record Agent() implements SshKey {
+    /**
+     * Keys of an SSH agent.
+     *
+     * @param socket the agent's Unix socket
+     */
+    record Agent(Path socket) implements SshKey {
+        /** Validates the socket path. */
+        public Agent {
+            Objects.requireNonNull(socket, "socket");
+        }
     }
 }

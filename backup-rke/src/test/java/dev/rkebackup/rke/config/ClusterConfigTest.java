@@ -128,6 +128,11 @@ class ClusterConfigTest {
         assertThat(n2.sshCertPath()).contains("~/.ssh/node-b-cert.pub");
         assertThat(n2.dockerSocket()).isEqualTo(RkeNode.DEFAULT_DOCKER_SOCKET);
         assertThat(c.etcdNodes()).extracting(RkeNode::address).containsExactly("203.0.113.10", "203.0.113.11");
+        assertThat(c.sshKeyPathFor(a)).isEqualTo("~/.ssh/rancher");
+        assertThat(c.sshKeyPathFor(n2)).isEqualTo("~/.ssh/node-b");
+        assertThat(c.sshCertPathFor(a)).contains("~/.ssh/rancher-cert.pub");
+        assertThat(c.sshCertPathFor(n2)).isEmpty(); // inline cert wins
+        assertThat(c.sshCertPathFor(c.nodes().get(2))).contains("~/.ssh/rancher-cert.pub");
 
         EtcdConfig etcd = c.etcd();
         assertThat(etcd.snapshot()).contains(true);

@@ -229,6 +229,11 @@ class ConfigEditorTest {
                 .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build());
         assertThat(e.text()).isEqualTo(NODES + "services:\n  etcd:\n    backup_config:   # to do\n"
                 + "      s3backupconfig:\n        bucket_name: b\n        endpoint: e\n  kubelet: {}\n");
+        String flow = NODES + "services: {}  # none yet\n";
+        assertThat(ConfigEditor.of(ClusterConfig.parse(flow, "c.yml"))
+                .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build()).text())
+                .isEqualTo(NODES + "services:  # none yet\n  etcd:\n    backup_config:\n      s3backupconfig:\n"
+                        + "        bucket_name: b\n        endpoint: e\n");
         String tilde = NODES + "services:\n  etcd: ~\n";
         assertThat(ConfigEditor.of(ClusterConfig.parse(tilde, "c.yml"))
                 .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build()).text())
@@ -294,11 +299,18 @@ class ConfigEditorTest {
     }
 
     @Test
-    void enableRecurringOnOldLegacyVersionWritesExplicitLegacyFields() {
+    void enabledFalseWithExplicitValuesIsLeftAlone() {
+        String yaml = NODES + "services:\n  etcd:\n    backup_config:\n      enabled: false\n"
+                + "      interval_hours: 6\n      retention: 4\n";
+        assertThat(ConfigEditor.of(ClusterConfig.parse(yaml, "c.yml"))
+                .enableRecurringSnapshots(RkeVersion.parse("v1.2.8")).isChanged()).isFalse();
+    }
+
+    @Test
+    void enableRecurringOnOldLegacyVersionSetsTheSnapshotSwitch() {
         ConfigEditor e = ConfigEditor.of(ClusterConfig.parse(NODES, "c.yml"))
                 .enableRecurringSnapshots(RkeVersion.parse("v0.1.9"));
-        assertThat(e.text()).isEqualTo(NODES + "services:\n  etcd:\n    snapshot: true\n    creation: 12h\n"
-                + "    retention: 72h\n");
+        assertThat(e.text()).isEqualTo(NODES + "services:\n  etcd:\n    snapshot: true\n");
         ConfigInspection i = ConfigInspector.inspect(e.edited(), RkeVersion.parse("v0.1.9"));
         assertThat(i.backup().recurring()).isTrue();
         assertThat(i.codes()).doesNotContain(WarningCode.RECURRING_DISABLED);
@@ -419,5 +431,56 @@ class ConfigEditorTest {
                 .contains("-        secret_key: ********", "+        secret_key: ********",
                         "+        access_key: ********", "         bucket_name: b")
                 .doesNotContain("old-secret", "new-secret", "AKIA1");
+    }
+
+    @Test
+    void diffContextNeverShowsAnInlineSshKey() {
+        String yaml = "nodes:\n  - address: a\n    user: u\n    role: [etcd]\n    ssh_key: |\n"
+                + "      -----BEGIN OPENSSH PRIVATE KEY-----\n      UHJpdmF0ZUtleU1hdGVyaWFs\n"
+                + "      -----END OPENSSH PRIVATE KEY-----\n";
+        ConfigEditor e = ConfigEditor.of(ClusterConfig.parse(yaml, "c.yml"))
+                .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build());
+        assertThat(e.diff()).doesNotContain("UHJpdmF0ZUtleU1hdGVyaWFs", "PRIVATE KEY")
+                .contains("       ********\n", "+services:");
+        assertThat(e.text()).startsWith(yaml);
+    }
+
+    @Test
+    void applyKeepsTheOwnerWhereThatIsPermitted(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("cluster.yml");
+        Files.writeString(file, NODES);
+        var lookup = file.getFileSystem().getUserPrincipalLookupService();
+        var me = Files.getOwner(file);
+        var nobody = lookup.lookupPrincipalByName("nobody");
+        boolean canChown;
+        try {
+            Files.setOwner(file, nobody);
+            canChown = true;
+        } catch (IOException e) {
+            canChown = false; // not root: files stay ours
+        }
+        ConfigEditor.of(ClusterConfig.load(file)).withS3(s3()).apply();
+        assertThat(Files.getOwner(file)).isEqualTo(canChown ? nobody : me);
+    }
+
+    @Test
+    void applyThroughASymlinkEditsTheTargetAndKeepsTheLink(@TempDir Path dir) throws IOException {
+        Path real = dir.resolve("real.yml");
+        Files.writeString(real, NODES);
+        Path link = Files.createSymbolicLink(dir.resolve("cluster.yml"), real);
+        Path backup = ConfigEditor.of(ClusterConfig.load(link)).withS3(s3()).apply();
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).contains("s3backupconfig:");
+        assertThat(backup).isEqualTo(dir.resolve("real.yml.bak"));
+    }
+
+    @Test
+    void removingADuplicatedFieldRemovesEveryCopy() {
+        String yaml = NODES + "services:\n  etcd:\n    backup_config:\n      s3backupconfig:\n        folder: a\n"
+                + "        bucket_name: b\n        endpoint: e\n        folder: a\n";
+        ConfigEditor e = ConfigEditor.of(ClusterConfig.parse(yaml, "c.yml"))
+                .withS3(S3BackupConfig.builder().bucketName("b").endpoint("e").build());
+        assertThat(e.text()).isEqualTo(NODES + "services:\n  etcd:\n    backup_config:\n      s3backupconfig:\n"
+                + "        bucket_name: b\n        endpoint: e\n");
     }
 }

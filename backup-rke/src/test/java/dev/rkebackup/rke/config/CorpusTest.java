@@ -195,9 +195,10 @@ class CorpusTest {
         String text = i.toText();
         e.codes().forEach(c -> assertThat(text).contains(c.name()));
         JsonNode json = JSON.readTree(i.toJson());
-        assertThat(json.at("/effective/intervalSeconds").asLong()).isEqualTo(b.interval().toSeconds());
-        assertThat(json.at("/quorum/faultTolerance").asInt()).isEqualTo(e.tolerance());
+        assertThat(json.at("/recurring/intervalHours").asDouble() * 3600).isEqualTo((double) b.interval().toSeconds());
+        assertThat(json.at("/etcd/faultTolerance").asInt()).isEqualTo(e.tolerance());
         assertThat(json.at("/warnings").size()).isEqualTo(i.warnings().size());
+        assertThat(json.at("/hasErrors").asBoolean()).isEqualTo(i.hasErrors());
         for (String secret : List.of("myaccesssecret", "minio-secret-key", "wJalrXUtnFEMI")) {
             assertThat(text + json).doesNotContain(secret);
         }
@@ -246,5 +247,21 @@ class CorpusTest {
                         assertThat(t.getMessage()).contains(line);
                     }
                 });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void enablingRecurringSnapshotsChangesOnlyTheSwitches(Expect e) throws IOException {
+        ClusterConfig config = ClusterConfig.load(resource(e.file()));
+        RkeVersion version = e.version() == null ? RkeVersion.parse("dev") : RkeVersion.parse(e.version());
+        ConfigEditor edit = ConfigEditor.of(config).enableRecurringSnapshots(version);
+        List<String> removed = edit.diff().lines().filter(l -> l.startsWith("-") && !l.startsWith("---")).toList();
+        assertThat(removed).allSatisfy(l -> assertThat(l).containsAnyOf("snapshot: false", "enabled: false"));
+        ConfigInspection after = ConfigInspector.inspect(edit.edited(), version);
+        assertThat(after.backup().recurring()).isTrue();
+        assertThat(after.codes()).doesNotContain(RECURRING_DISABLED, ENABLED_FALSE_WITHOUT_VALUES);
+        assertThat(edit.isChanged()).isEqualTo(e.codes().contains(RECURRING_DISABLED)
+                || e.codes().contains(ENABLED_FALSE_WITHOUT_VALUES) || e.generation() == NONE
+                && version.supportsBackupConfig());
     }
 }

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** snapshot-restore (built, shown, run separately) and rke up for recurring snapshots. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -45,6 +47,32 @@ class RestoreAndUpTest {
         RkeStandin.Invocation inv = c.standin.invocations().get(c.standin.invocations().size() - 1);
         assertThat(inv.text("command")).isEqualTo("etcd snapshot-restore");
         assertThat(inv.text("configPath")).isEqualTo(c.config.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v0.1.18", "v0.2.8", "v1.2.8", "v1.3.14", "v1.3.15", "v1.4.2", "v1.6.3"})
+    void saveThenRestoreAndUpWorkOnEveryEmulatedVersion(String version) {
+        Cluster c = Cluster.builder(ETCD, version, tmp)
+                .yaml("services:\n  etcd:\n    backup_config:\n      interval_hours: 6\n").build();
+        assertThat(c.runner.snapshotSave(SnapshotSaveRequest.builder(c.config).name("v").build()).status())
+                .isEqualTo(SnapshotStatus.SUCCESS);
+        RkeRunResult restore = c.runner.restore(c.runner.restoreCommand(RestoreRequest.builder(c.config, "v")
+                .build()));
+        assertThat(restore.status()).as(restore.output().toString()).isEqualTo(RkeRunResult.Status.SUCCESS);
+        RkeRunResult up = c.runner.up(c.config);
+        assertThat(up.confirmed()).isTrue();
+        assertThat(up.command().kind()).isEqualTo(RkeCommand.Kind.UP);
+    }
+
+    @Test
+    void legacyRestoreNeedsTheSnapshotOnEveryNode() throws Exception {
+        Cluster c = Cluster.builder(ETCD, "v0.1.18", tmp).build();
+        assertThat(c.runner.snapshotSave(SnapshotSaveRequest.builder(c.config).name("old").build()).isSuccess())
+                .isTrue();
+        Files.delete(c.standin.snapshotDir("10.0.0.3").resolve("old"));
+        RkeRunResult r = c.runner.restore(c.runner.restoreCommand(RestoreRequest.builder(c.config, "old").build()));
+        assertThat(r.status()).isEqualTo(RkeRunResult.Status.FAILED);
+        assertThat(r.output()).allMatch(l -> l.stream() == RkeOutputLine.Stream.STDERR);
     }
 
     @Test
@@ -102,14 +130,16 @@ class RestoreAndUpTest {
     }
 
     @Test
-    void legacyVersionGetsSnapshotTrueAndDurations() throws Exception {
+    void legacyVersionGetsSnapshotTrueAndItsOwnDefaultSchedule() throws Exception {
         Cluster c = Cluster.builder(ETCD, "v0.1.9", tmp).noStateFile()
                 .yaml("services:\n  etcd:\n    snapshot: false\n").build();
         RecurringSnapshotsResult r = c.runner.applyRecurringSnapshots(c.config);
         assertThat(r.confirmed()).isTrue();
         RkeStandin.Invocation inv = c.standin.invocations().get(c.standin.invocations().size() - 1);
         assertThat(inv.json().path("recurring").path("enabled").asBoolean()).isTrue();
-        assertThat(inv.json().path("recurring").path("creation").asText()).isEqualTo("12h");
+        // v0.1.7-v0.1.11 defaults when creation/retention are unset: every 5m0s, keep 24h (rke-facts 2.1)
+        assertThat(inv.json().path("recurring").path("creation").asText()).isEqualTo("5m0s");
+        assertThat(inv.json().path("recurring").path("retention").asText()).isEqualTo("24h");
         assertThat(Files.readString(c.config)).contains("snapshot: true");
     }
 

@@ -65,7 +65,7 @@ class SnapshotOutcomesTest {
     }
 
     @Test
-    void allHostsFailedIsAFailureNamingTheFirstHost() {
+    void allHostsFailedIsAFailureNamingTheFirstHost() throws Exception {
         Cluster c = Cluster.builder(ETCD, "v1.3.15", tmp).fault("10.0.0.1", Fault.SNAPSHOT_FAIL)
                 .fault("10.0.0.2", Fault.SNAPSHOT_FAIL).fault("10.0.0.3", Fault.ETCD_NOT_RUNNING).build();
         SnapshotResult r = c.runner.snapshotSave(request(c).build());
@@ -76,6 +76,24 @@ class SnapshotOutcomesTest {
         assertThat(r.expectedFiles()).isEmpty();
         assertThat(r.failureMessage()).hasValueSatisfying(m -> assertThat(m)
                 .startsWith("[etcd] Failed to take snapshot on all etcd hosts"));
+        try (Stream<Path> left = Files.list(c.workDir)) {
+            assertThat(left).as("private copy removed after a failure").isEmpty();
+        }
+    }
+
+    @Test
+    void withoutANameRkesDefaultRuleIsAppliedAndPassedExplicitly() {
+        Cluster c = Cluster.builder(ETCD, "v1.6.3", tmp).build();
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2024-05-01T10:15:30.25Z"),
+                java.time.ZoneOffset.ofHours(2));
+        RkeRunner runner = RkeRunner.builder(c.runner.binary()).clock(clock).workDirectory(c.workDir).build();
+        SnapshotResult r = runner.snapshotSave(SnapshotSaveRequest.builder(c.config).build());
+        assertThat(r.snapshotName()).isEqualTo("rke_etcd_snapshot_2024-05-01T12:15:30+02:00");
+        assertThat(r.status()).isEqualTo(SnapshotStatus.SUCCESS);
+        assertThat(c.standin.snapshotDir("10.0.0.2").resolve("rke_etcd_snapshot_2024-05-01T12:15:30+02:00.zip"))
+                .exists();
+        assertThat(c.standin.invocations().get(c.standin.invocations().size() - 1).argv())
+                .containsSubsequence("--name", "rke_etcd_snapshot_2024-05-01T12:15:30+02:00");
     }
 
     @ParameterizedTest
@@ -175,6 +193,27 @@ class SnapshotOutcomesTest {
         t.join(20_000);
         assertThat(result.get().status()).isEqualTo(SnapshotStatus.CANCELLED);
         assertThat(stillInterrupted.get()).isTrue();
+        try (Stream<Path> left = Files.list(c.workDir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void parallelRunsOfOneRunnerUseSeparatePrivateCopies() throws Exception {
+        Cluster c = Cluster.builder(ETCD, "v1.6.3", tmp).build();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> c.runner.snapshotSave(SnapshotSaveRequest.builder(c.config).name("pa").build()));
+            var b = pool.submit(() -> c.runner.snapshotSave(SnapshotSaveRequest.builder(c.config).name("pb").build()));
+            assertThat(a.get().status()).isEqualTo(SnapshotStatus.SUCCESS);
+            assertThat(b.get().status()).isEqualTo(SnapshotStatus.SUCCESS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(c.standin.invocations()).filteredOn(i -> i.text("command").equals("etcd snapshot-save"))
+                .extracting(i -> i.text("configPath")).doesNotHaveDuplicates().hasSize(2);
+        assertThat(c.standin.snapshotDir("10.0.0.1").resolve("pa.zip")).exists();
+        assertThat(c.standin.snapshotDir("10.0.0.1").resolve("pb.zip")).exists();
         try (Stream<Path> left = Files.list(c.workDir)) {
             assertThat(left).isEmpty();
         }

@@ -106,4 +106,16 @@ class SnapshotSaveVersionsTest {
         SnapshotResult r = c.runner.snapshotSave(SnapshotSaveRequest.builder(c.config).name("p2").build());
         assertThat(r.status()).as(r.toString()).isEqualTo(SnapshotStatus.SUCCESS);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v1.3.15", "v1.6.3"})
+    void withoutALocalStateFileTheZipHasOnlyTheDatabase(String version) throws Exception {
+        Cluster c = Cluster.builder(ETCD, version, tmp).noStateFile().build();
+        SnapshotResult r = c.runner.snapshotSave(SnapshotSaveRequest.builder(c.config).name("nostate").build());
+        assertThat(r.status()).isEqualTo(SnapshotStatus.SUCCESS);
+        assertThat(SnapshotFiles.checkZip(c.standin.snapshotDir("10.0.0.2").resolve("nostate.zip"), "nostate"))
+                .containsExactly("/backup/nostate");
+        assertThat(c.heard).anyMatch(l -> l.level() == RkeLogLevel.WARNING
+                && l.message().startsWith("Could not read cluster state file from ["));
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rkebackup.core.IntegrityException;
+import dev.rkebackup.rke.testing.EtcdCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,21 +22,27 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Checks real etcd snapshots (taken with etcdctl from a real etcd) and damaged copies of them. */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SnapshotVerifyingInputStreamTest {
     private static final String NAME = "rke_etcd_snapshot_2026-11-26T11:00:00+00:00";
     @TempDir
     static Path dir;
     private static byte[] snapshot;
     private static byte[] memberDb;
+    private static EtcdCluster.SnapshotInfo info;
 
     @BeforeAll
     static void takeSnapshot() throws Exception {
-        try (EtcdSnapshotFixture etcd = EtcdSnapshotFixture.start(dir)) {
-            etcd.load(40, 30_000, 42);
-            snapshot = Files.readAllBytes(etcd.snapshot(dir.resolve("snap.db")));
-            etcd.close();
-            memberDb = Files.readAllBytes(etcd.memberDb());
+        try (EtcdCluster etcd = EtcdCluster.start(1)) {
+            etcd.loadKeys("/registry/test/", 60, 20_000);
+            Path snap = etcd.snapshot(dir.resolve("snap.db"));
+            snapshot = Files.readAllBytes(snap);
+            info = etcd.snapshotInfo(snap);
+            etcd.killMember(0);
+            try (Stream<Path> files = Files.walk(etcd.root())) {
+                Path db = files.filter(p -> p.endsWith(Path.of("member", "snap", "db"))).findFirst().orElseThrow();
+                memberDb = Files.readAllBytes(db);
+            }
         }
         assertThat(snapshot.length % 4096).as("API snapshots end with a 32-byte trailer").isEqualTo(32);
     }
@@ -45,6 +53,7 @@ class SnapshotVerifyingInputStreamTest {
         assertThat(c.bytes).isEqualTo(snapshot);
         assertThat(c.check.verdict()).as(c.check.detail()).isEqualTo(SnapshotVerdict.OK);
         assertThat(c.check.snapshotBytes()).isEqualTo(snapshot.length);
+        assertThat(c.check.snapshotBytes() - 32).as("etcdctl snapshot status totalSize").isEqualTo(info.totalSize());
         assertThat(c.check.layout()).isEqualTo(SnapshotLayout.PLAIN);
         assertThat(c.check.requireOk("test")).isSameAs(c.check);
     }

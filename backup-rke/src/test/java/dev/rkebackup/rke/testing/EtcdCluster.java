@@ -269,6 +269,42 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
     }
 
     /**
+     * Reads a snapshot file with {@code etcdctl snapshot status -w json} (no running cluster needed).
+     *
+     * @param snapshotFile a plain etcd snapshot (unzipped)
+     * @return hash, revision, key count and size as etcd reports them
+     * @throws IllegalStateException if etcdctl rejects the file
+     */
+    public synchronized SnapshotInfo snapshotInfo(Path snapshotFile) {
+        if (etcdctl == null) {
+            etcdctl = new Etcdctl(Binaries.require("etcdctl", "etcd-client"));
+        }
+        String json = etcdctl.check(List.of("snapshot", "status", snapshotFile.toString(), "-w", "json"), null,
+                Duration.ofSeconds(60)).stdout();
+        return new SnapshotInfo(number(json, "hash"), number(json, "revision"), number(json, "totalKey"),
+                number(json, "totalSize"));
+    }
+
+    private static long number(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("etcdctl snapshot status printed no " + field + ": " + json);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * What {@code etcdctl snapshot status} says about a snapshot file.
+     *
+     * @param hash the hash of the database
+     * @param revision the etcd revision
+     * @param totalKey number of keys (etcd's count, includes internal keys)
+     * @param totalSize database size in bytes (file size minus the 32-byte trailer)
+     */
+    public record SnapshotInfo(long hash, long revision, long totalKey, long totalSize) {
+    }
+
+    /**
      * Kills one member (SIGKILL) to simulate a dead etcd node; the others keep running.
      *
      * @param member member index from 0

@@ -35,6 +35,10 @@ class EtcdClusterTest {
         long size = Files.size(snap);
         assertThat(size).isGreaterThan(2_000L * 1_024);
         assertThat(size % 4096).as("etcd API snapshots end with a 32-byte sha256 trailer").isEqualTo(32);
+        EtcdCluster.SnapshotInfo info = ETCD.snapshotInfo(snap);
+        assertThat(info.totalSize()).isEqualTo(size - 32);
+        assertThat(info.totalKey()).isGreaterThanOrEqualTo(2_000);
+        assertThat(info.revision()).isPositive();
         try (InputStream in = Files.newInputStream(snap)) {
             byte[] head = in.readNBytes(20);
             assertThat(new byte[] {head[16], head[17], head[18], head[19]})
@@ -58,6 +62,13 @@ class EtcdClusterTest {
         }).isInstanceOf(IOException.class);
         assertThatThrownBy(one::clientEndpoints).hasMessageContaining("not running");
         one.close();
+    }
+
+    @Test
+    void aMissingBinaryFailsWithTheDebianPackageToInstall() {
+        assertThatThrownBy(() -> Binaries.require("etcd-not-installed-here", "etcd-server"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("apt-get install -y etcd-server").hasMessageContaining("never skip");
     }
 
     @Test

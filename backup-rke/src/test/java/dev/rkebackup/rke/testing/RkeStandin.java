@@ -217,7 +217,7 @@ public final class RkeStandin {
          */
         public Map<String, String> env() {
             Map<String, String> out = new LinkedHashMap<>();
-            json.get("env").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            json.get("env").properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
             return out;
         }
 
@@ -401,7 +401,7 @@ public final class RkeStandin {
                 Files.writeString(bin.resolve("rke-standin.json"), JSON.writerWithDefaultPrettyPrinter()
                         .writeValueAsString(fixture));
                 Map<String, Path> roots = new LinkedHashMap<>();
-                nodes.fields().forEachRemaining(e -> roots.put(e.getKey(), Path.of(e.getValue().get("root")
+                nodes.properties().forEach(e -> roots.put(e.getKey(), Path.of(e.getValue().get("root")
                         .asText())));
                 for (Path root : roots.values()) {
                     Files.createDirectories(root);

@@ -71,6 +71,7 @@ class RkeStandinTest {
         assertThat(restore.exit()).isEqualTo(1);
         assertThat(restore.stdout()).contains("you must specify the snapshot name to restore");
         assertThat(run(s, "foo").exit()).isEqualTo(3);
+        assertThat(run(s, "--quiet", "etcd", "snapshot-save", "--config", "nope.yml")).isEqualTo(new Run(1, "", ""));
         assertThat(s.invocations()).extracting(i -> i.text("command")).contains("etcd snapshot-save", "foo");
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -32,6 +33,48 @@ public final class AtomicFiles {
      * @throws IOException if writing or moving fails; the temporary file is removed then
      */
     public static void write(Path target, byte[] bytes, Set<PosixFilePermission> permissions) throws IOException {
+        write(target, bytes, permissions, null);
+    }
+
+    /**
+     * Replaces an existing file atomically, giving the new file the old one's permissions, and its owner and group
+     * where the process may set them (otherwise they are the process's, as for any new file).
+     *
+     * @param target the existing file
+     * @param bytes the new content
+     * @throws IOException if reading the attributes, writing or moving fails; the temporary file is removed then
+     */
+    public static void replace(Path target, byte[] bytes) throws IOException {
+        replace(target, bytes, false);
+    }
+
+    /**
+     * Like {@link #replace(Path, byte[])}, but when {@code ownerOnly} is set the group and other permission bits are
+     * dropped: for content that holds secrets the original file did not.
+     *
+     * @param target the existing file
+     * @param bytes the new content
+     * @param ownerOnly whether to drop group and other permissions
+     * @return true when permissions were narrowed
+     * @throws IOException if reading the attributes, writing or moving fails; the temporary file is removed then
+     */
+    public static boolean replace(Path target, byte[] bytes, boolean ownerOnly) throws IOException {
+        PosixFileAttributes attrs = Files.getFileAttributeView(target, PosixFileAttributeView.class) == null ? null
+                : Files.readAttributes(target, PosixFileAttributes.class);
+        Set<PosixFilePermission> perms = attrs == null ? PRIVATE : attrs.permissions();
+        boolean narrowed = false;
+        if (ownerOnly && attrs != null) {
+            Set<PosixFilePermission> owner = java.util.EnumSet.noneOf(PosixFilePermission.class);
+            perms.stream().filter(p -> p.name().startsWith("OWNER_")).forEach(owner::add);
+            narrowed = !owner.equals(perms);
+            perms = owner;
+        }
+        write(target, bytes, perms, attrs);
+        return narrowed;
+    }
+
+    private static void write(Path target, byte[] bytes, Set<PosixFilePermission> permissions,
+            PosixFileAttributes owner) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         boolean posix = Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null;
         FileAttribute<?>[] attrs = posix
@@ -39,7 +82,8 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp", attrs);
         boolean moved = false;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -49,6 +93,9 @@ public final class AtomicFiles {
             if (posix) {
                 // set after creation so the umask cannot widen or narrow what the caller asked for
                 Files.setPosixFilePermissions(tmp, permissions);
+                if (owner != null) {
+                    copyOwner(tmp, owner);
+                }
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -83,6 +130,20 @@ public final class AtomicFiles {
             }
         }
         throw new IOException("too many backup copies of " + file);
+    }
+
+    private static void copyOwner(Path file, PosixFileAttributes owner) {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        try {
+            view.setGroup(owner.group());
+        } catch (IOException | SecurityException e) {
+            // not permitted: the file keeps the process's group, like any file it creates
+        }
+        try {
+            view.setOwner(owner.owner());
+        } catch (IOException | SecurityException e) {
+            // not permitted (only root may give files away): the file keeps the process's owner
+        }
     }
 
     private static void syncDirectory(Path dir) {

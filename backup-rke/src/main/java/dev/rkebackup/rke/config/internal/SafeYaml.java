@@ -20,6 +20,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -62,9 +63,15 @@ public final class SafeYaml {
             String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
             throw new InvalidInputException(source.name() + ":" + where + " not valid YAML: " + problem + context
                     + ". Fix the YAML syntax (indentation, quotes, colons) at that line; `rke` cannot read it either.");
+        } catch (ReaderException e) {
+            int at = Math.min(Math.max(0, e.getPosition()), source.text().length());
+            throw new InvalidInputException(source.name() + ": line " + (source.lineOf(at) + 1) + ": character "
+                    + String.format("U+%04X", e.getCodePoint()) + " is not allowed in YAML. Remove it (control "
+                    + "characters usually come from a copy and paste).", e);
         } catch (YAMLException e) {
             throw new InvalidInputException(source.name() + ": YAML refused: " + e.getMessage()
-                    + ". Cluster configs never need this; remove anchors/aliases or nesting that is this large.", e);
+                    + ". A cluster config never needs this many anchors/aliases or this deep nesting; simplify the "
+                    + "file.", e);
         } catch (StackOverflowError e) {
             throw new InvalidInputException(source.name() + ": YAML nesting is too deep. Check the file.");
         }
@@ -93,16 +100,6 @@ public final class SafeYaml {
      */
     public static JsonNode toJson(SourceText source, Node node) {
         return new Converter(source).convert(node, 0);
-    }
-
-    /**
-     * The scalar's resolved type, as yaml.v2 would see it.
-     *
-     * @param node a scalar node
-     * @return the SnakeYAML tag (int, float, bool, null, str, ...)
-     */
-    public static Tag tagOf(ScalarNode node) {
-        return node.getTag();
     }
 
     /**

@@ -10,7 +10,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,7 +48,7 @@ public final class SourceText {
     public static SourceText read(Path path) {
         String shown = path.toString();
         try {
-            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.exists(path)) {
+            if (!Files.exists(path)) {
                 throw new InvalidInputException(shown + ": cluster config file not found. Pass the path of the "
                         + "cluster.yml (e.g. rancher-cluster.yml) that was given to `rke up --config`.");
             }

@@ -7,12 +7,9 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Line-level surgery on YAML text guided by parser marks: every primitive changes only the lines (or the value span)
@@ -20,8 +17,6 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * marks are always fresh. Immutable; not a published API.
  */
 public final class YamlText {
-    private static final Resolver RESOLVER = new Resolver();
-
     private final SourceText source;
     private final Node root;
 
@@ -66,15 +61,8 @@ public final class YamlText {
         return Optional.ofNullable(cur);
     }
 
-    /** The last tuple with this key (yaml.v2: last duplicate wins). */
     private static NodeTuple tuple(MappingNode m, String key) {
-        NodeTuple found = null;
-        for (NodeTuple t : m.getValue()) {
-            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
-                found = t;
-            }
-        }
-        return found;
+        return YamlNodes.tuple(m, key);
     }
 
     private NodeTuple requireTuple(List<String> parentPath, String key) {
@@ -92,7 +80,7 @@ public final class YamlText {
      *
      * @param parentPath path of the mapping (must exist as a block mapping)
      * @param key the key
-     * @param rendered scalar rendering from {@link #renderScalar}, possibly multi-line (block scalar)
+     * @param rendered scalar rendering, possibly multi-line (block scalar)
      * @return the edited text
      */
     public SourceText setScalar(List<String> parentPath, String key, RenderedScalar rendered) {
@@ -105,16 +93,16 @@ public final class YamlText {
         requireKeyFirstOnLine(t, parentPath, key);
         requireNotAlias(t, parentPath, key);
         Node v = t.getValueNode();
+        if (v instanceof ScalarNode same && same.getValue().equals(rendered.value()) && !SafeYaml.isNull(v)
+                && (!rendered.isLiteral() || isPlain(same))) {
+            return source; // same value: keep the file's own quoting and style
+        }
         boolean singleLine = v instanceof ScalarNode s && s.getScalarStyle() != DumperOptions.ScalarStyle.LITERAL
                 && s.getScalarStyle() != DumperOptions.ScalarStyle.FOLDED
                 && v.getStartMark().getLine() == v.getEndMark().getLine()
                 && v.getStartMark().getLine() == t.getKeyNode().getStartMark().getLine()
                 && !SafeYaml.isNull(v);
         if (singleLine && !rendered.multiLine()) {
-            if (v.getStartMark().getLine() == v.getEndMark().getLine() && v instanceof ScalarNode s
-                    && s.getValue().equals(rendered.value()) && rendered.plainOk() == isPlain(s)) {
-                return source;
-            }
             int start = offset(v.getStartMark());
             int end = offset(v.getEndMark());
             return replace(start, end, rendered.inline());
@@ -169,7 +157,8 @@ public final class YamlText {
     }
 
     /**
-     * Removes a key and its value lines from the block mapping at {@code parentPath}; no-op when absent.
+     * Removes a key (every copy of it, when it is duplicated) and its value lines from the block mapping at
+     * {@code parentPath}; no-op when absent.
      *
      * @param parentPath path of the mapping
      * @param key the key
@@ -186,7 +175,8 @@ public final class YamlText {
         int keyLine = t.getKeyNode().getStartMark().getLine();
         int from = source.lineStart(keyLine);
         int to = source.nextLineStart(lastLine(t.getValueNode(), keyLine));
-        return replace(from, to, "");
+        // a duplicate key would take over once the last one is gone (yaml.v2: last wins), so remove every copy
+        return YamlText.of(replace(from, to, "")).remove(parentPath, key);
     }
 
     /**
@@ -215,12 +205,14 @@ public final class YamlText {
             cur = t.getValueNode();
             found++;
         }
-        if (found == path.size() && cur instanceof MappingNode) {
+        boolean empty = SafeYaml.isNull(cur) || cur instanceof MappingNode em && em.getValue().isEmpty()
+                && em.getFlowStyle() == DumperOptions.FlowStyle.FLOW;
+        if (found == path.size() && cur instanceof MappingNode && !empty) {
             blockMapping(path);
             return source;
         }
-        if (last != null && SafeYaml.isNull(cur)) {
-            // `key:` (or `key: ~`) with an empty value: drop the null text, add the children below the key line
+        if (last != null && empty) {
+            // `key:`, `key: ~` or `key: {}`: drop the empty value text, add the children below the key line
             requireKeyFirstOnLine(last, path.subList(0, found - 1), path.get(found - 1));
             int keyLine = last.getKeyNode().getStartMark().getLine();
             int indent = column(last.getKeyNode().getStartMark()) + step();
@@ -260,18 +252,6 @@ public final class YamlText {
         }
         sb.append(content.render(indent + keys.size() * step, step, nl));
         return sb.toString();
-    }
-
-    /**
-     * Inserts entries at the end of the block mapping at {@code path} (at its children's indentation).
-     *
-     * @param path the mapping
-     * @param content entries to add
-     * @return the edited text
-     */
-    public SourceText appendEntries(List<String> path, Lines content) {
-        MappingNode m = blockMapping(path);
-        return insertAfter(m, content.render(childIndent(m, path), step(), source.lineSeparator()));
     }
 
     private MappingNode blockMapping(List<String> path) {
@@ -316,12 +296,8 @@ public final class YamlText {
         }
     }
 
-    /** An alias value is the anchored node itself, whose marks lie before the key that references it. */
     private static boolean isAlias(NodeTuple t) {
-        Mark key = t.getKeyNode().getStartMark();
-        Mark value = t.getValueNode().getStartMark();
-        return value.getLine() < key.getLine()
-                || value.getLine() == key.getLine() && value.getColumn() < key.getColumn();
+        return YamlNodes.isAlias(t);
     }
 
     private void requireKeyFirstOnLine(NodeTuple t, List<String> parentPath, String key) {
@@ -395,25 +371,8 @@ public final class YamlText {
         return s.endsWith(nl) ? s.substring(0, s.length() - nl.length()) : s;
     }
 
-    /** Zero-based last line holding content of a value node. */
     private int lastLine(Node v, int keyLine) {
-        if (v instanceof MappingNode m && m.getFlowStyle() != DumperOptions.FlowStyle.FLOW && !m.getValue().isEmpty()) {
-            NodeTuple lt = m.getValue().get(m.getValue().size() - 1);
-            return Math.max(keyLine, lastLine(lt.getValueNode(), lt.getKeyNode().getStartMark().getLine()));
-        }
-        if (v instanceof SequenceNode s && s.getFlowStyle() != DumperOptions.FlowStyle.FLOW && !s.getValue().isEmpty()) {
-            Node item = s.getValue().get(s.getValue().size() - 1);
-            return Math.max(keyLine, lastLine(item, item.getStartMark().getLine()));
-        }
-        Mark end = v.getEndMark();
-        int line = end.getLine();
-        if (end.getColumn() == 0 && line > v.getStartMark().getLine()) {
-            line--;
-        }
-        while (line > keyLine && source.line(line).isBlank()) {
-            line--;
-        }
-        return Math.max(line, keyLine);
+        return YamlNodes.lastLine(source, v, keyLine);
     }
 
     private int offset(Mark m) {
@@ -429,33 +388,5 @@ public final class YamlText {
         String edited = t.substring(0, from) + text + t.substring(to);
         String withBom = (source.hasBom() ? "\uFEFF" : "") + edited;
         return SourceText.of(withBom, source.name());
-    }
-
-    /**
-     * Renders a string value as YAML: plain when that reads back as the same string, a literal block for multi-line
-     * text that allows it, otherwise double-quoted with escapes.
-     *
-     * @param value the text
-     * @return the rendering
-     */
-    public static RenderedScalar renderScalar(String value) {
-        return RenderedScalar.of(value, plainOk(value));
-    }
-
-    /**
-     * Renders a number or boolean as a plain scalar.
-     *
-     * @param value e.g. {@code 12} or {@code true}
-     * @return the rendering
-     */
-    public static RenderedScalar renderLiteral(Object value) {
-        return RenderedScalar.literalValue(String.valueOf(value));
-    }
-
-    static boolean plainOk(String v) {
-        if (v.isEmpty() || !v.matches("[A-Za-z0-9_./~@-][A-Za-z0-9_./~@:+=-]*") || v.endsWith(":")) {
-            return false;
-        }
-        return Tag.STR.equals(RESOLVER.resolve(NodeId.scalar, v, true));
     }
 }

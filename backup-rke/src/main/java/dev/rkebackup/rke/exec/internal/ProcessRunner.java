@@ -53,6 +53,8 @@ public final class ProcessRunner {
         }
     }
 
+    private static final Duration PUMP_STOP_TIMEOUT = Duration.ofSeconds(10);
+
     private ProcessRunner() {
     }
 
@@ -79,8 +81,11 @@ public final class ProcessRunner {
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
         LineStream out = new LineStream(sink, RkeOutputLine.Stream.STDOUT);
         LineStream err = new LineStream(sink, RkeOutputLine.Stream.STDERR);
+        PumpStreamHandler pumps = new PumpStreamHandler(out, err);
+        // a grandchild that inherited the pipes must not block us forever after rke itself ended
+        pumps.setStopTimeout(PUMP_STOP_TIMEOUT);
         DefaultExecutor executor = DefaultExecutor.builder().setWorkingDirectory(workingDirectory)
-                .setExecuteStreamHandler(new PumpStreamHandler(out, err)).get();
+                .setExecuteStreamHandler(pumps).get();
         executor.setWatchdog(watchdog);
         executor.setExitValues(null); // every exit code is an outcome to classify, not an exception
         DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();

@@ -23,6 +23,8 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns {@link SshKey} and {@link SshCertificate} settings into key pairs for MINA. Problems with the settings
@@ -30,6 +32,8 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * messages name the file or "inline key of &lt;node&gt;" but never show key material.
  */
 public final class KeyLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyLoader.class);
+
     private KeyLoader() {
     }
 
@@ -44,6 +48,10 @@ public final class KeyLoader {
      */
     public static List<KeyPair> load(SshKey key, SshCertificate certificate, String node) {
         if (key instanceof SshKey.Agent) {
+            if (!(certificate instanceof SshCertificate.None)) {
+                LOG.warn("the SSH certificate configured for {} is not used with agent authentication; add it to"
+                        + " the agent instead (ssh-add loads <key>-cert.pub next to the key)", node);
+            }
             return List.of();
         }
         String what;

@@ -55,9 +55,13 @@ public final class RemoteCommand {
             ch.setOut(out);
             ch.setErr(err);
             ch.open().verify(timeout);
+            IOException stdinFailure = null;
             if (stdin != null) {
                 try (OutputStream in = ch.getInvertedIn()) {
                     stdin.transferTo(in);
+                } catch (IOException e) {
+                    // the command may have exited early (e.g. disk full); its status and stderr tell why
+                    stdinFailure = e;
                 }
             } else {
                 ch.getInvertedIn().close();
@@ -65,6 +69,9 @@ public final class RemoteCommand {
             ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS), timeout);
             ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(5));
             Integer status = ch.getExitStatus();
+            if (stdinFailure != null && (status == null || status == 0 || !session.isOpen())) {
+                throw stdinFailure;
+            }
             return new Result(status == null ? -1 : status, out.text(), err.text());
         }
     }

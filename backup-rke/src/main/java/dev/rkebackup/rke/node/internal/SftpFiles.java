@@ -8,29 +8,19 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
-import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
-import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.client.SftpClientFactory;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatExtensionInfo;
-import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatPathExtension;
-import org.apache.sshd.sftp.client.impl.AbstractSftpClient;
-import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.slf4j.Logger;
@@ -62,7 +52,7 @@ public final class SftpFiles implements AutoCloseable {
         this.user = user;
     }
 
-    private SftpClient sftp() throws IOException {
+    SftpClient sftp() throws IOException {
         if (sftp == null || !sftp.isOpen()) {
             sftp = SftpClientFactory.instance().createSftpClient(session);
         }
@@ -79,7 +69,8 @@ public final class SftpFiles implements AutoCloseable {
         try {
             return Optional.of(toRemote(path, sftp().stat(path), null));
         } catch (SftpException e) {
-            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH) {
+            if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE
+                    || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH) {
                 return Optional.empty();
             }
             throw failure("stat", path, e);
@@ -123,6 +114,8 @@ public final class SftpFiles implements AutoCloseable {
             }
             out.sort(Comparator.comparing(RemoteFile::name));
             return out;
+        } catch (UncheckedIOException e) {
+            throw failure("list", directory, e.getCause());
         } catch (IOException e) {
             throw failure("list", directory, e);
         }
@@ -206,96 +199,20 @@ public final class SftpFiles implements AutoCloseable {
                     throw new IOException(msg, new NodeAccessException(nae.problem(), node, msg, e));
                 }
             }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } catch (IOException e) {
+                    if (sessionOpen()) {
+                        throw e;
+                    }
+                    // the connection is gone; the read already failed and there is nothing left to release
+                    LOG.debug("closing {} on {} after the connection broke: {}", path, node, e.toString());
+                }
+            }
         };
-    }
-
-    /**
-     * Creates {@code tmp} exclusively with mode 0600, copies exactly {@code length} bytes into it, hashing them,
-     * and fsyncs it when the server supports {@code fsync@openssh.com}.
-     *
-     * @param tmp the new file
-     * @param content the bytes
-     * @param length exact length
-     * @return lowercase hex SHA-256 of the bytes written
-     * @throws IOException on any failure (classify with {@link #failure})
-     */
-    public String writeNew(String tmp, InputStream content, long length) throws IOException {
-        SftpClient c = sftp();
-        MessageDigest md = Transfers.sha256();
-        try (CloseableHandle h = c.open(tmp, EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Exclusive))) {
-            c.setStat(h, new Attributes().perms(0600));
-            OutputStream out = new SftpOutputStreamAsync((AbstractSftpClient) c, Transfers.BUFFER, tmp, h, false);
-            Transfers.copyExactly(content, out, length, md);
-            out.close();
-            OpenSSHFsyncExtension fsync = c.getExtension(OpenSSHFsyncExtension.class);
-            if (fsync != null && fsync.isSupported()) {
-                fsync.fsync(h);
-            }
-        }
-        return Transfers.hex(md.digest());
-    }
-
-    /**
-     * Renames {@code from} to {@code to}, replacing {@code to} atomically when the server offers
-     * {@code posix-rename@openssh.com}.
-     *
-     * @param from source
-     * @param to target
-     * @param targetExists whether a file (to be replaced) is at the target
-     * @throws IOException on failure
-     */
-    public void rename(String from, String to, boolean targetExists) throws IOException {
-        SftpClient c = sftp();
-        OpenSSHPosixRenameExtension posix = c.getExtension(OpenSSHPosixRenameExtension.class);
-        if (posix != null && posix.isSupported()) {
-            posix.posixRename(from, to);
-            return;
-        }
-        if (targetExists) {
-            c.rename(from, to, SftpClient.CopyMode.Overwrite, SftpClient.CopyMode.Atomic);
-        } else {
-            c.rename(from, to);
-        }
-    }
-
-    /**
-     * Removes a file if it exists, logging instead of failing.
-     *
-     * @param path the file
-     */
-    public void removeQuietlyIfPresent(String path) {
-        try {
-            if (session.isOpen()) {
-                sftp().remove(path);
-            }
-        } catch (SftpException e) {
-            if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
-                LOG.warn("could not remove temporary file {} on {}: {}; it is never used under the real name,"
-                        + " delete it by hand", path, node, e.toString());
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("could not remove temporary file {} on {}: {}", path, node, e.toString());
-        }
-    }
-
-    /**
-     * Free bytes for unprivileged users in the file system holding {@code directory}, if the server tells.
-     *
-     * @param directory absolute path
-     * @return available bytes, or empty when unknown
-     */
-    public Optional<Long> freeBytes(String directory) {
-        try {
-            OpenSSHStatPathExtension ext = sftp().getExtension(OpenSSHStatPathExtension.class);
-            if (ext == null || !ext.isSupported()) {
-                return Optional.empty();
-            }
-            OpenSSHStatExtensionInfo info = ext.stat(directory);
-            long unit = info.f_frsize > 0 ? info.f_frsize : info.f_bsize;
-            return Optional.of(info.f_bavail * unit);
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     /**

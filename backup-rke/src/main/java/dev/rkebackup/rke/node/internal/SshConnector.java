@@ -24,6 +24,7 @@ import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +82,10 @@ public final class SshConnector {
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setServerKeyVerifier(check);
+        // ask for a reply to "exec", so a server that cannot run commands closes the channel instead of leaving it
+        CoreModuleProperties.REQUEST_EXEC_REPLY.set(client, true);
         if (hop.key() instanceof SshKey.Agent) {
-            client.setAgentFactory(UnixSocketAgent.factory(agentSocket(role)));
+            client.setAgentFactory(UnixSocketAgent.factory(agentSocket(((SshKey.Agent) hop.key()).socket(), role)));
         }
         client.start();
         conn.clients.add(client);
@@ -118,18 +121,12 @@ public final class SshConnector {
         }
     }
 
-    private static Path agentSocket(String role) {
-        String sock = System.getenv("SSH_AUTH_SOCK");
-        if (sock == null || sock.isBlank()) {
-            throw new InvalidInputException("ssh_agent_auth is on for " + role + " but SSH_AUTH_SOCK is not set;"
-                    + " start ssh-agent, add the key with ssh-add, and export SSH_AUTH_SOCK");
+    private static Path agentSocket(Path socket, String role) {
+        if (!Files.exists(socket)) {
+            throw new InvalidInputException("the SSH agent socket " + socket + " for " + role + " does not exist;"
+                    + " start ssh-agent again and export its SSH_AUTH_SOCK");
         }
-        Path p = Path.of(sock);
-        if (!Files.exists(p)) {
-            throw new InvalidInputException("SSH_AUTH_SOCK points to " + p + ", which does not exist; start"
-                    + " ssh-agent again and export its SSH_AUTH_SOCK");
-        }
-        return p;
+        return socket;
     }
 
     private static RuntimeException classify(Throwable e, ClientSession session, HostKeyCheck check,

@@ -44,7 +44,7 @@ public final class BoundedPipe {
         try {
             while (len > 0) {
                 while (count == ring.length && !cancelled) {
-                    awaitUninterruptiblyOrThrow(notFull);
+                    await(notFull);
                 }
                 if (cancelled) {
                     return;
@@ -85,7 +85,7 @@ public final class BoundedPipe {
         }
     }
 
-    private static void awaitUninterruptiblyOrThrow(Condition c) throws InterruptedIOException {
+    private static void await(Condition c) throws InterruptedIOException {
         try {
             c.await();
         } catch (InterruptedException e) {
@@ -116,7 +116,7 @@ public final class BoundedPipe {
                 lock.lock();
                 try {
                     while (count == 0 && !writeClosed && !cancelled) {
-                        awaitUninterruptiblyOrThrow(notEmpty);
+                        await(notEmpty);
                     }
                     if (cancelled) {
                         throw new IOException("snapshot check cancelled: the stream was closed before its end");

@@ -1,0 +1,161 @@
+package dev.rkebackup.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rkebackup.core.InvalidInputException;
+import dev.rkebackup.core.repository.ArtifactEntry;
+import dev.rkebackup.core.repository.Manifest;
+import dev.rkebackup.core.repository.RetentionPolicy;
+import dev.rkebackup.core.repository.SetMetadata;
+import dev.rkebackup.core.storage.ObjectStore;
+import dev.rkebackup.rke.RkeVersion;
+import dev.rkebackup.rke.backup.BackupResult;
+import dev.rkebackup.rke.backup.CollectionStrategy;
+import dev.rkebackup.rke.backup.NodeReport;
+import dev.rkebackup.rke.backup.RkeBackup;
+import dev.rkebackup.rke.config.ClusterConfig;
+import dev.rkebackup.rke.exec.RkeRunner;
+import dev.rkebackup.rke.exec.SnapshotNames;
+import dev.rkebackup.rke.exec.SnapshotSaveRequest;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code rke-backup backup}: snapshot, collect, verify, store, prune. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = "The whole job: take a one-time snapshot with rke (unless --no-snapshot), copy it and "
+                + "everything a restore needs on this RKE version into a new backup set, verify it, apply retention.")
+final class BackupCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    StoreOptions storeOptions;
+
+    @Mixin
+    NodeOptions nodes;
+
+    @Option(names = "--name", paramLabel = "N",
+            description = "Snapshot name (bare, no .zip). Default: RKE's own rke_etcd_snapshot_<time>.")
+    String name;
+
+    @Option(names = "--no-snapshot", description = "Do not run rke; collect the existing snapshot --name.")
+    boolean noSnapshot;
+
+    @Option(names = "--all-nodes", description = "Store every etcd node's copy, not just the first intact one.")
+    boolean allNodes;
+
+    @Option(names = "--allow-incomplete",
+            description = "Store a set that lacks something a restore needs, marked incomplete (exit code 1).")
+    boolean allowIncomplete;
+
+    @Option(names = "--include-kubeconfig", description = "Also store kube_config_<config> (admin credentials).")
+    boolean includeKubeconfig;
+
+    @Option(names = "--keep-last", paramLabel = "N", description = "After the backup, keep the N newest sets.")
+    int keepLast;
+
+    @Option(names = "--keep-within", paramLabel = "DURATION", converter = Durations.class,
+            description = "After the backup, keep sets younger than this (90m, 36h, 7d, 2w).")
+    Duration keepWithin = Duration.ZERO;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
+            description = "Give up on rke snapshot-save after this long (default 30m).")
+    Duration timeout = Duration.ofMinutes(30);
+
+    @Option(names = "--json", description = "Print one JSON object and nothing else on stdout.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (noSnapshot && name == null) {
+            throw new InvalidInputException("--no-snapshot collects an existing snapshot: give its name with --name");
+        }
+        if (name != null) {
+            SnapshotNames.requireValid(name);
+        }
+        if (keepLast < 0) {
+            throw new InvalidInputException("--keep-last must not be negative");
+        }
+        ClusterConfig config = cluster.config();
+        config.requireEtcdNodes();
+        RkeRunner runner = noSnapshot ? null : RkeRunner.builder(cluster.binary()).timeout(timeout).build();
+        RkeVersion version = runner != null ? runner.binary().version() : cluster.requireVersion();
+        BackupResult result;
+        try (ObjectStore store = storeOptions.open()) {
+            RkeBackup.Builder job = RkeBackup.builder(config, version,
+                    StoreOptions.repository(store, ConsoleProgress.forTerminal(json)), nodes.connector(config))
+                    .snapshotDirectory(nodes.snapshotDirectory())
+                    .strategy(allNodes ? CollectionStrategy.ALL_NODES : CollectionStrategy.FIRST_INTACT)
+                    .allowIncomplete(allowIncomplete)
+                    .includeKubeconfig(includeKubeconfig);
+            RetentionPolicy policy = new RetentionPolicy(keepLast, keepWithin, 0, 0, 0);
+            if (!policy.isEmpty()) {
+                job.retention(policy);
+            }
+            if (noSnapshot) {
+                result = job.build().collect(name);
+            } else {
+                SnapshotSaveRequest.Builder req = SnapshotSaveRequest.builder(cluster.config);
+                if (name != null) {
+                    req.name(name);
+                }
+                result = job.build().snapshotAndCollect(runner, req.build());
+            }
+        }
+        print(result);
+        if (!result.ok()) {
+            throw new ExitCodeException(RkeBackupCli.FAILED, "backup set " + result.manifest().setId()
+                    + (result.manifest().complete() ? " did not verify" : " is incomplete: "
+                    + String.join("; ", result.manifest().notes())));
+        }
+        return RkeBackupCli.OK;
+    }
+
+    private void print(BackupResult r) {
+        PrintWriter out = spec.commandLine().getOut();
+        Manifest m = r.manifest();
+        String snapshotName = m.metadata().labels().get(SetMetadata.LABEL_SNAPSHOT_NAME);
+        if (json) {
+            ObjectNode n = Json.object();
+            n.put("setId", m.setId());
+            n.put("snapshotName", snapshotName);
+            n.put("complete", m.complete());
+            n.put("verified", r.verification().ok());
+            ArrayNode arts = n.putArray("artifacts");
+            for (ArtifactEntry a : m.artifacts()) {
+                arts.addObject().put("path", a.path()).put("kind", a.kind().id()).put("size", a.size())
+                        .put("sha256", a.sha256()).put("source", a.source().toString());
+            }
+            ArrayNode hosts = n.putArray("nodes");
+            for (NodeReport h : r.nodes()) {
+                hosts.addObject().put("host", h.host()).put("status", h.status().id()).put("detail", h.detail());
+            }
+            r.pruned().forEach(n.putArray("pruned")::add);
+            m.notes().forEach(n.putArray("notes")::add);
+            Json.print(out, n);
+            return;
+        }
+        out.printf("stored backup set %s (snapshot %s, %s, %s)%n", m.setId(), snapshotName,
+                m.complete() ? "complete" : "INCOMPLETE", r.verification().ok() ? "verified" : "NOT VERIFIED");
+        for (ArtifactEntry a : m.artifacts()) {
+            out.printf("  %-14s %-50s %,14d bytes  sha256 %s  from %s%n", a.kind().id(), a.path(), a.size(),
+                    a.sha256(), a.source());
+        }
+        for (NodeReport h : r.nodes()) {
+            out.printf("  node %-20s %-11s %s%n", h.host(), h.status().id(), h.detail());
+        }
+        m.notes().forEach(note -> out.println("  note: " + note));
+        if (!r.pruned().isEmpty()) {
+            out.println("  pruned: " + String.join(", ", r.pruned()));
+        }
+    }
+}
