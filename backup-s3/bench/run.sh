@@ -5,6 +5,9 @@
 #
 # Usage: backup-s3/bench/run.sh            (from anywhere; needs mvn, java 17, s3cmd, /usr/bin/aws, curl, python3)
 # Tuning: SIZE_MIB=1024 ROUNDS=3 PART_MIB=8 CONCURRENCY=4 SHA256=false BENCH_DIR=/tmp/...
+# Two library rows: "library" = default settings (multipart upload, parallel parts from bounded buffers) and
+# "lib-1put" = multipartThreshold above the file size (one streamed PUT, like curl, for servers such as s3proxy whose
+# multipart completion re-writes the whole object).
 # Every time is wall-clock of the whole command, JVM or Python start-up included; each figure is the median of
 # ROUNDS rounds, and tools take turns within a round so that background load hits them alike.
 set -euo pipefail
@@ -34,9 +37,9 @@ trap cleanup EXIT
 
 echo "== building (mvn test-compile) and resolving class paths"
 (cd "$root" && mvn -B -q -pl backup-s3 -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$work/test.cp" -Dmdep.includeScope=test >"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
+  -Dmdep.outputFile="$work/test.cp" -DincludeScope=test >"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
 (cd "$root" && mvn -B -q -o -pl backup-s3 -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$work/runtime.cp" -Dmdep.includeScope=runtime >>"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
+  -Dmdep.outputFile="$work/runtime.cp" -DincludeScope=runtime >>"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
 mkdir -p "$work/classes"
 javac -nowarn -d "$work/classes" -cp "$(cat "$work/runtime.cp"):$root/backup-s3/target/classes" \
   $(find "$here/src" -name '*.java')
@@ -98,9 +101,11 @@ src_sha="$(sha256sum "$work/src.bin" | cut -d' ' -f1)"
 curl_sig=(--aws-sigv4 "aws:amz:us-east-1:s3" -K "$work/curl.cfg" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -sf)
 lib=(java -Xmx64m -Dbench.partMiB="$PART_MIB" -Dbench.concurrency="$CONCURRENCY" -Dbench.sha256="$SHA256"
   -cp "$lib_cp" dev.rkebackup.s3.bench.LibraryTransfer)
+lib1=(java -Xmx64m -Dbench.multipartThresholdMiB="$((SIZE_MIB + 1))" -cp "$lib_cp" dev.rkebackup.s3.bench.LibraryTransfer)
 up() {
   case "$1" in
-    library) "${lib[@]}" upload "$endpoint" bench library.bin "$work/src.bin" >"$work/lib.out" ;;
+    library) "${lib[@]}" upload "$endpoint" bench library.bin "$work/src.bin" >"$work/lib.out" 2>>"$work/lib.err" ;;
+    lib-1put) "${lib1[@]}" upload "$endpoint" bench lib1.bin "$work/src.bin" >/dev/null 2>>"$work/lib.err" ;;
     s3cmd) s3cmd -c "$work/s3cfg" --no-progress -q put "$work/src.bin" s3://bench/s3cmd.bin ;;
     aws) "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 cp "$work/src.bin" s3://bench/aws.bin ;;
     curl) curl "${curl_sig[@]}" -T "$work/src.bin" "$endpoint/bench/curl.bin" -o /dev/null ;;
@@ -109,7 +114,8 @@ up() {
 down() {
   rm -f "$work/dl.bin"
   case "$1" in
-    library) "${lib[@]}" download "$endpoint" bench library.bin "$work/dl.bin" >"$work/lib.out" ;;
+    library) "${lib[@]}" download "$endpoint" bench library.bin "$work/dl.bin" >"$work/lib.out" 2>>"$work/lib.err" ;;
+    lib-1put) "${lib1[@]}" download "$endpoint" bench lib1.bin "$work/dl.bin" >/dev/null 2>>"$work/lib.err" ;;
     s3cmd) s3cmd -c "$work/s3cfg" --no-progress -q --force get s3://bench/s3cmd.bin "$work/dl.bin" ;;
     aws) "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 cp s3://bench/aws.bin "$work/dl.bin" ;;
     curl) curl "${curl_sig[@]}" "$endpoint/bench/curl.bin" -o "$work/dl.bin" ;;
@@ -117,7 +123,7 @@ down() {
 }
 timed() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); python3 -c "print(f'{$t1-$t0:.3f}')"; }
 
-tools=(library s3cmd aws curl)
+tools=(library lib-1put s3cmd aws curl)
 : >"$work/times"
 echo "== $ROUNDS rounds; library: -Xmx64m, part ${PART_MIB} MiB, concurrency $CONCURRENCY, sha256 header $SHA256"
 for r in $(seq 1 "$ROUNDS"); do
@@ -139,10 +145,11 @@ python3 - "$work/times" "$SIZE_MIB" <<'EOF'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 mib = float(sys.argv[2])
-tools = ["library", "lib-jvm", "s3cmd", "aws", "curl"]
+tools = ["library", "lib-jvm", "lib-1put", "s3cmd", "aws", "curl"]
 med = {t: (statistics.median(float(r[1]) for r in rows if r[0] == t),
            statistics.median(float(r[2]) for r in rows if r[0] == t)) for t in tools}
-print(f"\n{mib:.0f} MiB, median of {len(rows) // len(tools)} rounds; wall-clock incl. process start-up, except"
+rounds = len([r for r in rows if r[0] == "curl"])
+print(f"\n{mib:.0f} MiB, median of {rounds} rounds; wall-clock incl. process start-up, except"
       " lib-jvm: the same library runs timed inside its JVM after the client is built, as an embedding application"
       " sees it")
 print(f"{'tool':8} {'up s':>7} {'up MiB/s':>9} {'down s':>7} {'down MiB/s':>10} {'lib/tool up':>12}"
@@ -153,7 +160,7 @@ for t in tools:
     rd = med[t][1] / med["library"][1]
     print(f"{t:8} {u:7.2f} {mib / u:9.1f} {d:7.2f} {mib / d:10.1f} {ru:11.2f}x {rd:13.2f}x")
 best_cli = min(med["s3cmd"][0], med["aws"][0])
-for lib in ["library", "lib-jvm"]:
+for lib in ["library", "lib-jvm", "lib-1put"]:
     r_cli = best_cli / med[lib][0]
     r_curl = med["curl"][0] / med[lib][0]
     print(f"\n{lib}: upload >= 1.5x the faster of s3cmd/aws: {r_cli:.2f}x -> {'PASS' if r_cli >= 1.5 else 'MISS'}")

@@ -38,8 +38,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Store key {@code a/b} is the S3 key {@code <prefix>/a/b}.
  *
  * <p>Objects up to the part size go up in one PUT; larger ones as multipart uploads whose parts are read from the
- * caller's stream and sent in parallel, each from a pooled buffer so a failed part is resent alone. Upload memory
- * is bounded by {@code (concurrency + 1) × partSize} per store. A failed multipart upload is aborted, so a failed
+ * caller's stream and sent in parallel, each from a pooled buffer so a failed part is resent alone (or, up to
+ * {@link S3ObjectStoreBuilder#multipartThreshold(long)}, in one PUT streamed from the caller). Upload memory is
+ * bounded by {@code (concurrency + 1) × partSize} per store and capped to 60 % of the heap. A failed multipart upload is aborted, so a failed
  * {@link #put} leaves nothing visible and no parts behind (unless the server is gone; see
  * {@link #abortMultipartUploads(Instant)}).
  *
@@ -68,6 +69,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     private final S3ObjectStoreBuilder config;
     private final S3Client s3;
+    private final S3Client streaming;
     private final SdkHttpClient http;
     private final boolean ownsClient;
     private final String bucket;
@@ -78,9 +80,11 @@ public final class S3ObjectStore implements ObjectStore {
     private final ExecutorService executor;
     private final AtomicBoolean bucketChecked = new AtomicBoolean();
 
-    S3ObjectStore(S3ObjectStoreBuilder config, S3Client s3, SdkHttpClient http, boolean ownsClient, String region) {
+    S3ObjectStore(S3ObjectStoreBuilder config, S3Client s3, S3Client streaming, SdkHttpClient http,
+            boolean ownsClient, String region) {
         this.config = config;
         this.s3 = s3;
+        this.streaming = streaming;
         this.http = http;
         this.ownsClient = ownsClient;
         this.bucket = config.bucket;
@@ -114,13 +118,13 @@ public final class S3ObjectStore implements ObjectStore {
     static S3ObjectStore create(S3ObjectStoreBuilder b) {
         if (b.client != null) {
             Region region = b.client.serviceClientConfiguration().region();
-            return new S3ObjectStore(b, b.client, null, false, region == null ? "?" : region.id());
+            return new S3ObjectStore(b, b.client, b.client, null, false, region == null ? "?" : region.id());
         }
         boolean pathStyle = b.pathStyle != null ? b.pathStyle : b.endpoint != null;
         ClientFactory.Built built = ClientFactory.build(new ClientFactory.Settings(b.endpoint, b.region, pathStyle,
                 b.customCas, b.insecure, b.accessKey, b.secretKey, b.sessionToken, Math.max(16, b.concurrency * 2),
                 b.connectTimeout, b.socketTimeout, b.maxAttempts, b.signPayloads, b.httpWrapper));
-        return new S3ObjectStore(b, built.s3(), built.http(), true, built.region());
+        return new S3ObjectStore(b, built.s3(), built.streaming(), built.http(), true, built.region());
     }
 
     /**
@@ -169,7 +173,8 @@ public final class S3ObjectStore implements ObjectStore {
         if (length < 0) {
             throw new InvalidInputException("length must not be negative for '" + key + "': " + length);
         }
-        Uploads.Target target = new Uploads.Target(s3, bucket, buffers, executor, partSize,
+        Uploads.Target target = new Uploads.Target(s3, streaming, bucket, buffers, executor, partSize,
+                Math.max(partSize, config.multipartThreshold),
                 config.sha256Checksums, errors);
         try {
             Uploads.upload(target, key, full, content, length,
@@ -370,6 +375,7 @@ public final class S3ObjectStore implements ObjectStore {
         buffers.clear();
         if (ownsClient) {
             s3.close();
+            streaming.close();
             http.close();
         }
     }

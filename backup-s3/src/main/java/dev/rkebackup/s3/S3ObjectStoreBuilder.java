@@ -43,6 +43,7 @@ public final class S3ObjectStoreBuilder {
     int partSize = 16 * MIB;
     int concurrency = 4;
     int maxAttempts = 4;
+    long multipartThreshold;
     Duration connectTimeout = Duration.ofSeconds(10);
     Duration socketTimeout = Duration.ofSeconds(60);
     boolean sha256Checksums;
@@ -69,6 +70,7 @@ public final class S3ObjectStoreBuilder {
         partSize = o.partSize;
         concurrency = o.concurrency;
         maxAttempts = o.maxAttempts;
+        multipartThreshold = o.multipartThreshold;
         connectTimeout = o.connectTimeout;
         socketTimeout = o.socketTimeout;
         sha256Checksums = o.sha256Checksums;
@@ -125,7 +127,9 @@ public final class S3ObjectStoreBuilder {
         Objects.requireNonNull(endpoint, "endpoint");
         String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || endpoint.getHost() == null) {
-            throw new InvalidInputException("invalid S3 endpoint '" + endpoint.getHost() + "': give http://host:port"
+            // user info is left out of the message: it may hold a secret
+            throw new InvalidInputException("invalid S3 endpoint '" + scheme + "://" + endpoint.getHost()
+                    + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort()) + "': give http://host:port"
                     + " or https://host:port");
         }
         if (endpoint.getUserInfo() != null) {
@@ -321,6 +325,27 @@ public final class S3ObjectStoreBuilder {
             throw new InvalidInputException("S3 upload concurrency must be between 1 and 64: " + parts);
         }
         this.concurrency = parts;
+        return this;
+    }
+
+    /**
+     * Sets the size above which objects go up as multipart uploads. Objects up to the part size always go in one
+     * PUT from a pooled buffer (resent on failure). Objects between the part size and this threshold go in one PUT
+     * streamed straight from the caller's stream: no buffer and no parallelism, and the store cannot resend it, so
+     * a network failure is reported as retryable for the caller to put again. The default is the part size:
+     * everything larger goes up in parallel, individually retried parts, which is what AWS, MinIO and Ceph handle
+     * best. Raise it for servers where completing a multipart upload is expensive (s3proxy's filesystem backend
+     * writes the whole object a second time).
+     *
+     * @param bytes the threshold, up to 5 GiB (the largest single PUT S3 allows)
+     * @return this builder
+     * @throws InvalidInputException if negative or above 5 GiB
+     */
+    public S3ObjectStoreBuilder multipartThreshold(long bytes) {
+        if (bytes < 0 || bytes > 5L * 1024 * MIB) {
+            throw new InvalidInputException("S3 multipart threshold must be between 0 and 5 GiB: " + bytes);
+        }
+        this.multipartThreshold = bytes;
         return this;
     }
 

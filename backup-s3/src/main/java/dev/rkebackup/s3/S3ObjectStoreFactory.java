@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
  *   <li>{@code ca-file=/path/ca.pem} a CA trusted in addition to the system CAs</li>
  *   <li>{@code insecure-skip-tls-verify=true} for tests only</li>
  *   <li>{@code sse=AES256|aws:kms}, {@code sse-kms-key-id=...}, {@code storage-class=STANDARD_IA}</li>
- *   <li>{@code part-size-mib=16}, {@code concurrency=4}, {@code sha256-checksums=true}</li>
+ *   <li>{@code part-size-mib=16}, {@code concurrency=4}, {@code multipart-threshold-mib=16},
+ *       {@code sha256-checksums=true}</li>
  * </ul>
  * Credentials never go into the URI: they come from {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY}
  * (and {@code AWS_SESSION_TOKEN}), else from the SDK's default chain (profile, instance role, ...).
@@ -36,7 +37,7 @@ import java.util.function.UnaryOperator;
 public final class S3ObjectStoreFactory implements ObjectStoreFactory {
     private static final Set<String> OPTIONS = Set.of("endpoint", "region", "path-style", "ca-file",
             "insecure-skip-tls-verify", "sse", "sse-kms-key-id", "storage-class", "part-size-mib", "concurrency",
-            "sha256-checksums");
+            "sha256-checksums", "multipart-threshold-mib");
 
     private final UnaryOperator<String> env;
 
@@ -131,6 +132,7 @@ public final class S3ObjectStoreFactory implements ObjectStoreFactory {
             case "part-size-mib" -> b.partSize(number(name, value) * S3ObjectStoreBuilder.MIB);
             case "concurrency" -> b.concurrency((int) number(name, value));
             case "sha256-checksums" -> b.sha256Checksums(bool(name, value));
+            case "multipart-threshold-mib" -> b.multipartThreshold(number(name, value) * S3ObjectStoreBuilder.MIB);
             default -> throw new IllegalStateException("unhandled option " + name);
         }
     }

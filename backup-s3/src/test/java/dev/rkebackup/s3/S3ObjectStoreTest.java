@@ -57,6 +57,25 @@ class S3ObjectStoreTest {
     }
 
     @Test
+    void objectsBelowTheMultipartThresholdAreStreamedInOnePut() throws Exception {
+        long length = 9L * MIB + 3;
+        try (S3ObjectStore store = server.storeBuilder().prefix("streamed").partSize(5 * MIB)
+                .multipartThreshold(64L * MIB).build()) {
+            store.put("one.zip", TestData.stream(length, 41), length);
+            assertThat(TestData.sha256(store.open("one.zip"))).isEqualTo(TestData.sha256(TestData.stream(length, 41)));
+            assertThat(store.listMultipartUploads()).isEmpty();
+
+            assertThatThrownBy(() -> store.put("short.zip", TestData.stream(length - 10, 41), length))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("ended after");
+            assertThatThrownBy(() -> store.put("long.zip", TestData.stream(length + 10, 41), length))
+                    .isInstanceOf(StorageException.class).hasMessageContaining("more than the declared");
+            assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly("one.zip");
+        }
+        assertThatThrownBy(() -> S3ObjectStore.builder().multipartThreshold(6L << 30))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("between 0 and 5 GiB");
+    }
+
+    @Test
     void emptyAndSmallObjects() throws Exception {
         try (S3ObjectStore store = server.storeBuilder().prefix("small").build()) {
             store.put("empty", new ByteArrayInputStream(new byte[0]), 0);

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 /** Draws one progress line per transfer on a terminal; draws nothing when stderr is not a terminal. */
 final class ConsoleProgress implements ProgressListener {
     private final PrintStream err;
+    private final java.util.Set<String> drawn = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private ConsoleProgress(PrintStream err) {
         this.err = err;
@@ -19,6 +20,7 @@ final class ConsoleProgress implements ProgressListener {
     @Override
     public void progressed(String path, long done, long total) {
         if (total > 0) {
+            drawn.add(path);
             int pct = (int) (done * 100 / total);
             int bars = pct / 4;
             err.printf("\r%-40.40s [%-25s] %3d%% %,d MiB", path, "#".repeat(bars), pct, done >> 20);
@@ -27,7 +29,7 @@ final class ConsoleProgress implements ProgressListener {
 
     @Override
     public void finished(String path, long bytes, boolean success) {
-        if (bytes >= 4L << 20) {
+        if (drawn.remove(path)) {
             err.printf("\r%-40.40s %s %,d bytes%30s%n", path, success ? "done" : "FAILED", bytes, "");
         }
     }

@@ -3,6 +3,7 @@ package dev.rkebackup.examples.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.BackupRepository;
+import dev.rkebackup.core.repository.OrphanSet;
 import dev.rkebackup.core.repository.RetentionPlan;
 import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.storage.ObjectStore;
@@ -30,6 +31,11 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Show what would be removed; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--clean-interrupted", paramLabel = "DURATION", converter = Durations.class,
+            description = "Also delete interrupted sets (artifacts without a manifest) older than this, e.g. 2d. "
+                    + "Never done without this option.")
+    Duration cleanInterrupted;
+
     @Option(names = "--json", description = "Print one JSON object {kept, removed} and nothing else on stdout.")
     boolean json;
 
@@ -48,10 +54,15 @@ final class PruneCommand implements Callable<Integer> {
             BackupRepository repo = StoreOptions.repository(store);
             RetentionPlan plan = repo.planRetention(policy);
             List<String> removed = dryRun ? plan.removed() : repo.applyRetention(plan);
+            List<OrphanSet> orphans = cleanInterrupted == null ? List.of() : repo.findOrphans(cleanInterrupted);
+            if (!dryRun) {
+                repo.deleteOrphans(orphans);
+            }
             if (json) {
                 ObjectNode n = Json.object();
                 plan.kept().forEach(n.putArray("kept")::add);
                 removed.forEach(n.putArray("removed")::add);
+                orphans.forEach(o -> n.withArray("interrupted").add(o.setId()));
                 n.put("dryRun", dryRun);
                 Json.print(out, n);
             } else {
@@ -59,6 +70,10 @@ final class PruneCommand implements Callable<Integer> {
                     out.printf("%s  %s%s%n", d.manifest().setId(),
                             d.keep() ? "keep   " : (dryRun ? "would remove" : "removed"),
                             d.keep() ? " (" + String.join(", ", d.reasons()) + ")" : "");
+                }
+                for (OrphanSet o : orphans) {
+                    out.printf("%s  %s (interrupted: %d objects, %d bytes, last written %s)%n", o.setId(),
+                            dryRun ? "would remove" : "removed", o.keys().size(), o.bytes(), o.lastModified());
                 }
             }
         }

@@ -93,7 +93,10 @@ final class SnapshotCommand implements Callable<Integer> {
         r.failedHosts().forEach(h -> hosts.put(h, "failed"));
         r.uploadFailedHosts().forEach(h -> hosts.put(h, "upload-failed"));
         r.droppedHosts().forEach(h -> hosts.put(h, "unreachable"));
-        if (!r.isSuccess() && r.expectedFiles().isEmpty()) {
+        boolean unattributed = r.failedHostCount() > r.failedHosts().size()
+                || r.uploadFailedHostCount() > r.uploadFailedHosts().size();
+        if (!r.isSuccess() && (r.expectedFiles().isEmpty() || unattributed)) {
+            // RKE v1.3.13+ prints only how many hosts failed, not which: no host can be called ok then
             hosts.replaceAll((h, s) -> s.equals("ok") ? "unknown" : s);
         }
         if (json) {

@@ -245,6 +245,11 @@ public final class ConfigEditor {
         return next(text);
     }
 
+    private static boolean holdsS3Keys(ClusterConfig c) {
+        return c.etcd().backupConfig().flatMap(BackupConfig::s3)
+                .map(s -> s.accessKey().isPresent() || s.secretKey().isPresent()).orElse(false);
+    }
+
     private static SourceText ensureEtcd(SourceText text, Lines firstContent) {
         return YamlText.of(text).ensureMapping(ETCD, firstContent);
     }
@@ -398,7 +403,11 @@ public final class ConfigEditor {
             // edit the file a symbolic link points to, keeping the link
             Path real = path.toRealPath();
             Path backup = AtomicFiles.backupCopy(real);
-            AtomicFiles.replace(real, bytes());
+            boolean narrowed = AtomicFiles.replace(real, bytes(), holdsS3Keys(current) && !holdsS3Keys(original));
+            if (narrowed) {
+                LOG.warn("{} now holds S3 keys: it was made readable by its owner only (the original permissions"
+                        + " are kept on {})", path, backup);
+            }
             LOG.info("Edited {} (original kept as {})", path, backup);
             return backup;
         } catch (IOException e) {

@@ -70,11 +70,12 @@ public final class ClientFactory {
      * A built client and the HTTP client it uses; closing the S3 client does not close an HTTP client passed
      * in as an instance, so both are kept.
      *
-     * @param s3 the S3 client
-     * @param http its HTTP client
+     * @param s3 the S3 client for everything except streamed PUTs
+     * @param streaming the S3 client for PUTs streamed from the caller (chunk-signed, not retried)
+     * @param http their shared HTTP client
      * @param region the region it signs for
      */
-    public record Built(S3Client s3, SdkHttpClient http, String region) {
+    public record Built(S3Client s3, S3Client streaming, SdkHttpClient http, String region) {
     }
 
     /**
@@ -136,36 +137,48 @@ public final class ClientFactory {
         httpClient = settings.httpWrapper().apply(httpClient);
         String region = resolveRegion(settings);
         try {
-            S3ClientBuilder b = S3Client.builder()
-                    .httpClient(httpClient)
-                    .region(Region.of(region))
-                    .forcePathStyle(settings.pathStyle())
-                    .credentialsProvider(credentials(settings))
-                    // SDK >= 2.30 sends CRC32 trailers by default, which many S3-compatible servers reject
-                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                    .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(settings.maxAttempts())
-                            // a body the server found damaged is resent from its buffer, like a network error
-                            .retryOnException(S3Errors::isDamagedInTransit)));
-            if (settings.region() == null) {
-                b.crossRegionAccessEnabled(true);
-            }
-            if (settings.endpoint() != null) {
-                b.endpointOverride(settings.endpoint());
-            }
-            boolean signPayload = settings.payloadSigning();
-            S3AuthSchemeProvider defaults = S3AuthSchemeProvider.defaultProvider();
-            b.authSchemeProvider(params -> defaults.resolveAuthScheme(params).stream()
-                    .map(o -> o.toBuilder()
-                            .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, signPayload)
-                            .putSignerProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, Boolean.FALSE)
-                            .build())
-                    .toList());
-            return new Built(b.build(), httpClient, region);
+            S3Client buffered = client(settings, httpClient, region, false);
+            // the second client shares the HTTP client (an instance passed in is not closed by either)
+            S3Client streaming = client(settings, httpClient, region, true);
+            return new Built(buffered, streaming, httpClient, region);
         } catch (RuntimeException e) {
             httpClient.close();
             throw e;
         }
+    }
+
+    /**
+     * Builds one S3 client. Bodies of the buffered client come from re-readable buffers: signed whole and resent on
+     * failure (also when the server found them damaged). The streaming client reads a PUT body once, straight from
+     * the caller's stream: it is signed in chunks and never retried, because the stream cannot be rewound.
+     */
+    private static S3Client client(Settings settings, SdkHttpClient httpClient, String region, boolean streaming) {
+        S3ClientBuilder b = S3Client.builder()
+                .httpClient(httpClient)
+                .region(Region.of(region))
+                .forcePathStyle(settings.pathStyle())
+                .credentialsProvider(credentials(settings))
+                // SDK >= 2.30 sends CRC32 trailers by default, which many S3-compatible servers reject
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(streaming ? 1 : settings.maxAttempts())
+                        // a body the server found damaged is resent from its buffer, like a network error
+                        .retryOnException(S3Errors::isDamagedInTransit)));
+        if (settings.region() == null) {
+            b.crossRegionAccessEnabled(true);
+        }
+        if (settings.endpoint() != null) {
+            b.endpointOverride(settings.endpoint());
+        }
+        boolean signPayload = settings.payloadSigning();
+        S3AuthSchemeProvider defaults = S3AuthSchemeProvider.defaultProvider();
+        b.authSchemeProvider(params -> defaults.resolveAuthScheme(params).stream()
+                .map(o -> o.toBuilder()
+                        .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, signPayload)
+                        .putSignerProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, streaming)
+                        .build())
+                .toList());
+        return b.build();
     }
 
     private static AwsCredentialsProvider credentials(Settings settings) {

@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * Uploads one object: a single PUT from a pooled buffer when it fits in one part, otherwise a multipart upload
+ * Uploads one object: a single PUT from a pooled buffer when it fits in one part, a single PUT streamed from the
+ * caller's stream below the multipart threshold (if one is set above the part size), otherwise a multipart upload
  * whose parts are read from the caller's stream one after another (the stream is sequential) and sent in parallel
  * on the store's executor. Each part sits in a pooled buffer, so the SDK can resend it on a retry, and memory stays
  * bounded by the pool. Any failure aborts the multipart upload after the parts in flight have ended, so no part
@@ -38,21 +39,24 @@ public final class Uploads {
     private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
     /** S3 allows at most 10,000 parts. */
     private static final int MAX_PARTS = 10_000;
-    private static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
+    /** S3 allows 5 GiB parts; a part must fit in one Java array here. */
+    private static final long MAX_PART_SIZE = 1L << 30;
 
     /**
      * What an upload needs from its store.
      *
      * @param s3 the client
+     * @param streaming the client for PUTs streamed from the caller's stream
      * @param bucket the bucket
      * @param pool part buffers
      * @param executor runs part uploads
      * @param partSize the configured part size (raised when an object would need more than 10,000 parts)
+     * @param multipartThreshold objects above this size go up as multipart uploads
      * @param sha256 whether to send each body's SHA-256 in {@code x-amz-checksum-sha256} for the server to check
      * @param errors the error context
      */
-    public record Target(S3Client s3, String bucket, BufferPool pool, ExecutorService executor, int partSize,
-            boolean sha256, S3Errors.Context errors) {
+    public record Target(S3Client s3, S3Client streaming, String bucket, BufferPool pool, ExecutorService executor, int partSize,
+            long multipartThreshold, boolean sha256, S3Errors.Context errors) {
     }
 
     private Uploads() {
@@ -74,11 +78,13 @@ public final class Uploads {
             UnaryOperator<CreateMultipartUploadRequest.Builder> createOptions) {
         long partSize = Math.max(t.partSize(), ceilDiv(length, MAX_PARTS));
         if (partSize > MAX_PART_SIZE) {
-            throw new StorageException("object '" + key + "' of " + length + " bytes is larger than S3 allows"
-                    + " (10,000 parts of 5 GiB); split it", null, false);
+            throw new StorageException("object '" + key + "' of " + length + " bytes is larger than this store can"
+                    + " upload (10,000 parts of at most 1 GiB); split it", null, false);
         }
         if (length <= partSize) {
             putSingle(t, key, fullKey, in, (int) length, putOptions);
+        } else if (length <= t.multipartThreshold()) {
+            putStreamed(t, key, fullKey, in, length, putOptions);
         } else {
             new Multipart(t, key, fullKey, (int) partSize).run(in, length, createOptions);
         }
@@ -103,6 +109,39 @@ public final class Uploads {
         }
     }
 
+    /**
+     * One PUT straight from the caller's stream: no buffer, and no retry once bytes were sent (the stream cannot be
+     * rewound), so a failure is reported as retryable for the caller to put again. The SDK signs it in chunks.
+     */
+    private static void putStreamed(Target t, String key, String fullKey, InputStream in, long length,
+            UnaryOperator<PutObjectRequest.Builder> putOptions) {
+        ExactLengthInputStream body = new ExactLengthInputStream(in, length, key);
+        try {
+            t.streaming().putObject(putOptions.apply(PutObjectRequest.builder().bucket(t.bucket()).key(fullKey)
+                    .contentLength(length)).build(), RequestBody.fromInputStream(body, length));
+        } catch (SdkException e) {
+            if (body.failure() != null) {
+                throw body.failure();
+            }
+            throw S3Errors.map("put", key, e, t.errors());
+        } catch (RuntimeException e) { // for example the SDK's "stream does not support mark/reset"
+            if (body.failure() != null) {
+                throw body.failure();
+            }
+            throw new StorageException("put of '" + key + "' in " + t.errors().store() + " failed: " + e
+                    + "; the content was streamed and cannot be resent by the store: put it again", e, true);
+        }
+        if (body.failure() != null) {
+            throw body.failure();
+        }
+        try {
+            expectEnd(in, length, key);
+        } catch (StorageException e) { // already stored: take it back, so a bad put leaves nothing behind
+            t.s3().deleteObject(b -> b.bucket(t.bucket()).key(fullKey));
+            throw e;
+        }
+    }
+
     static RequestBody body(byte[] buf, int length) {
         // a new stream per attempt: the SDK re-reads the buffer on retries, with no copy
         return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buf, 0, length), length,
@@ -112,6 +151,10 @@ public final class Uploads {
     static byte[] acquire(Target t, String key, int size) {
         try {
             return t.pool().acquire(size);
+        } catch (OutOfMemoryError e) {
+            throw new StorageException("put of '" + key + "' needs part buffers of " + (size >> 20) + " MiB, which"
+                    + " this JVM's heap cannot hold; give it more heap (-Xmx) or lower the part size or concurrency;"
+                    + " nothing was stored", null, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException("put of '" + key + "' was interrupted; nothing was stored", e, true);

@@ -53,6 +53,7 @@ public final class TestCa {
     }
 
     private static TestCa create(Path dir, String name, boolean withServer) throws IOException, InterruptedException {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir))); // keys must not outlive the run
         openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=rke-backup test CA " + name,
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
@@ -67,6 +68,14 @@ public final class TestCa {
                     "-name", "server", "-out", "server.p12", "-passout", "pass:" + PASSWORD);
         }
         return new TestCa(dir);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at JVM exit
+        }
     }
 
     private static void openssl(Path dir, String... args) throws IOException, InterruptedException {

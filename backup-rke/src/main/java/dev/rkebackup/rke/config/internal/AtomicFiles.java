@@ -45,9 +45,32 @@ public final class AtomicFiles {
      * @throws IOException if reading the attributes, writing or moving fails; the temporary file is removed then
      */
     public static void replace(Path target, byte[] bytes) throws IOException {
+        replace(target, bytes, false);
+    }
+
+    /**
+     * Like {@link #replace(Path, byte[])}, but when {@code ownerOnly} is set the group and other permission bits are
+     * dropped: for content that holds secrets the original file did not.
+     *
+     * @param target the existing file
+     * @param bytes the new content
+     * @param ownerOnly whether to drop group and other permissions
+     * @return true when permissions were narrowed
+     * @throws IOException if reading the attributes, writing or moving fails; the temporary file is removed then
+     */
+    public static boolean replace(Path target, byte[] bytes, boolean ownerOnly) throws IOException {
         PosixFileAttributes attrs = Files.getFileAttributeView(target, PosixFileAttributeView.class) == null ? null
                 : Files.readAttributes(target, PosixFileAttributes.class);
-        write(target, bytes, attrs == null ? PRIVATE : attrs.permissions(), attrs);
+        Set<PosixFilePermission> perms = attrs == null ? PRIVATE : attrs.permissions();
+        boolean narrowed = false;
+        if (ownerOnly && attrs != null) {
+            Set<PosixFilePermission> owner = java.util.EnumSet.noneOf(PosixFilePermission.class);
+            perms.stream().filter(p -> p.name().startsWith("OWNER_")).forEach(owner::add);
+            narrowed = !owner.equals(perms);
+            perms = owner;
+        }
+        write(target, bytes, perms, attrs);
+        return narrowed;
     }
 
     private static void write(Path target, byte[] bytes, Set<PosixFilePermission> permissions,
