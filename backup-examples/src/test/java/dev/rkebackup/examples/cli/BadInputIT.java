@@ -139,6 +139,7 @@ class BadInputIT {
                 "--no-snapshot", "--name", "n1", "--local", "--keep-within", "3y"));
         cases.add(List.of("prune", "--store", "store", "--keep-daily", "-1"));
         cases.add(List.of("prune", "--store", "store", "--keep-within", "seven days"));
+        cases.add(List.of("prune", "--store", "store", "--keep-last", "1", "--clean-interrupted", "soon"));
         cases.add(List.of("verify", "--store", "store", "--set", "../../etc"));
         cases.add(List.of("prepare-restore", "--config", "good.yml", "--rke-version", "v1.6.3", "--store",
                 "store", "--set", "latest", "--local"));
