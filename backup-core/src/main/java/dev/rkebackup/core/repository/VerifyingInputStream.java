@@ -1,7 +1,9 @@
 package dev.rkebackup.core.repository;
 
 import dev.rkebackup.core.IntegrityException;
+import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.internal.HashingInputStream;
+import dev.rkebackup.core.internal.Listeners;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +17,9 @@ final class VerifyingInputStream extends FilterInputStream {
     private final ArtifactEntry entry;
     private final String key;
     private final HashingInputStream hashing;
+    private ProgressListener listener = ProgressListener.NONE;
     private boolean checked;
+    private boolean reported;
 
     private VerifyingInputStream(HashingInputStream in, ArtifactEntry entry, String key) {
         super(in);
@@ -27,8 +31,11 @@ final class VerifyingInputStream extends FilterInputStream {
     static InputStream open(BackupRepository repo, String setId, ArtifactEntry entry) {
         String key = repo.key(setId, entry.path());
         InputStream raw = repo.store().open(key);
-        return new VerifyingInputStream(
+        Listeners.started(repo.listener(), entry.path(), entry.size());
+        VerifyingInputStream in = new VerifyingInputStream(
                 new HashingInputStream(raw, repo.listener(), entry.path(), entry.size()), entry, key);
+        in.listener = repo.listener();
+        return in;
     }
 
     @Override
@@ -67,13 +74,28 @@ final class VerifyingInputStream extends FilterInputStream {
             throw sizeMismatch();
         }
         String actual = hashing.sha256Hex();
+        report(actual.equals(entry.sha256()));
         if (!actual.equals(entry.sha256())) {
             throw new ChecksumMismatch("object " + key + " has SHA-256 " + actual + " but the manifest says "
                     + entry.sha256() + "; the stored copy is damaged: do not restore from it");
         }
     }
 
+    private void report(boolean ok) {
+        if (!reported) {
+            reported = true;
+            Listeners.finished(listener, entry.path(), hashing.count(), ok);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        report(false); // no-op when the end was reached and reported
+        super.close();
+    }
+
     private SizeMismatch sizeMismatch() {
+        report(false);
         return new SizeMismatch("object " + key + " has " + (hashing.count() > entry.size() ? "more than " : "")
                 + hashing.count() + " bytes but the manifest says " + entry.size()
                 + "; the stored copy is damaged: do not restore from it");

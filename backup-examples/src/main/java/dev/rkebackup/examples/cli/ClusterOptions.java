@@ -1,5 +1,6 @@
 package dev.rkebackup.examples.cli;
 
+import dev.rkebackup.core.CommandException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
@@ -51,7 +52,14 @@ final class ClusterOptions {
     /** The rke binary from --rke or the PATH; its version is checked against --rke-version when both are given. */
     RkeBinary binary() {
         if (binary == null) {
-            binary = rke != null ? RkeBinary.at(rke) : RkeBinary.onPath();
+            try {
+                binary = rke != null ? RkeBinary.at(rke) : RkeBinary.onPath();
+            } catch (CommandException e) {
+                // the file runs but is not a working rke: that is a wrong --rke, i.e. bad input
+                throw new InvalidInputException((rke != null ? "--rke " + rke : "rke on the PATH")
+                        + " is not a working rke binary: " + e.getMessage()
+                        + "; point --rke at the rke executable (rke --version must print 'rke version vX.Y.Z')");
+            }
             if (rkeVersion != null && !parseVersion(rkeVersion).equals(binary.version())) {
                 throw new InvalidInputException(binary.path() + " is RKE " + binary.version() + " but --rke-version "
                         + rkeVersion + " was given; drop --rke-version or point --rke at the right binary");

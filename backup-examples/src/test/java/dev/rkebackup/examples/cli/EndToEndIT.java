@@ -81,7 +81,23 @@ class EndToEndIT {
             assertThat(inspect.get("s3").isNull()).isTrue();
             assertThat(inspect.get("restoreArtifacts")).extracting(JsonNode::asText)
                     .containsExactly("etcd-snapshot", "cluster-config", "rkestate");
-            // TODO(issue 7): enable-recurring --config cluster.yml --interval-hours 6 --retention 12 once it is on main
+            JsonNode dry = json(ok("enable-recurring", "--config", "cluster.yml", "--rke", rkePath,
+                    "--interval-hours", "6", "--retention", "12", "--dry-run", "--json"));
+            assertThat(dry.get("changed").asBoolean()).isTrue();
+            assertThat(dry.get("written").asBoolean()).isFalse();
+            assertThat(Files.readString(config)).contains("interval_hours: 12");
+            JsonNode enabled = json(ok("enable-recurring", "--config", "cluster.yml", "--rke", rkePath,
+                    "--interval-hours", "6", "--retention", "12", "--apply", "--json"));
+            assertThat(enabled.get("changed").asBoolean()).isTrue();
+            assertThat(enabled.get("rkeUpConfirmed").asBoolean()).isTrue();
+            assertThat(enabled.get("diff").asText()).contains("-      interval_hours: 12", "+      interval_hours: 6",
+                    "+      retention: 12");
+            assertThat(Files.readString(config)).contains("interval_hours: 6\n", "retention: 12\n");
+            assertThat(work.resolve("cluster.yml.bak")).content().contains("interval_hours: 12");
+            assertThat(rke.invocations()).anySatisfy(i -> assertThat(i.argv()).contains("up"));
+            JsonNode after = json(ok("inspect", "--config", "cluster.yml", "--rke", rkePath, "--json"));
+            assertThat(after.get("recurring").get("intervalHours").asInt()).isEqualTo(6);
+            assertThat(after.get("recurring").get("retentionWindowHours").asInt()).isEqualTo(72);
 
             JsonNode snap = json(ok("snapshot", "--config", "cluster.yml", "--rke", rkePath, "--name", "e2e-1",
                     "--json"));
@@ -107,7 +123,9 @@ class EndToEndIT {
                     sha256(rke.snapshotDir(HOSTS.get(2)).resolve("e2e-1.zip")));
             assertThat(snapArtifact.get("source").asText()).contains("127.0.0.").contains("e2e-1.zip");
             assertThat(artifact(first, "cluster-config").get("sha256").asText()).isEqualTo(sha256(config));
-            assertThat(artifact(first, "rkestate").get("size").asLong()).isEqualTo(STATE.length());
+            // rke up (enable-recurring --apply) rewrote the state file, as RKE does
+            assertThat(artifact(first, "rkestate").get("sha256").asText())
+                    .isEqualTo(sha256(work.resolve("cluster.rkestate")));
 
             JsonNode list = json(ok("list", "--store", store, "--json"));
             assertThat(list).hasSize(1);

@@ -116,7 +116,7 @@ public final class RestorePreparation {
                     && r.status() != NodeReport.Status.UNCHANGED).map(r -> r.host() + ": " + r.detail()).toList();
             throw new RestoreNotReadyException(result, "the snapshot is not on every etcd node: "
                     + String.join("; ", bad) + ". Fix these nodes and run the preparation again (nodes that are"
-                    + " done are left as they are)");
+                    + " done are left as they are; a different existing file is replaced only with --force)");
         }
         LOG.info("restore of set {} prepared on {} etcd nodes; next: {}", setId, reports.size(), p.command);
         return result;
@@ -144,6 +144,11 @@ public final class RestorePreparation {
                         + " before the end while the SSH connection stayed up; the usual cause is a full disk (check"
                         + " the free space in " + snapshotDirectory + " on " + host + "), else a killed process."
                         + " Nothing was placed under the real name. Detail: " + e.getMessage());
+            }
+            if (e.problem() == NodeAccessException.Problem.NOT_FOUND) {
+                return new NodeReport(host, NodeReport.Status.FAILED, e.getMessage() + ". Create the snapshot"
+                        + " directory on the node (sudo mkdir -p " + snapshotDirectory + "; RKE creates it on etcd"
+                        + " nodes it set up) or give the right one (--snapshot-dir), then run the preparation again");
             }
             NodeReport.Status st = e.problem() == NodeAccessException.Problem.UNREACHABLE
                     || e.problem() == NodeAccessException.Problem.CONNECTION_LOST

@@ -56,6 +56,8 @@ public final class RkeRunner {
     private final Path workDirectory;
     private final Clock clock;
     private final Map<String, String> environment;
+    private static final List<String> SECRET_ENV = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN");
 
     private RkeRunner(Builder b) {
         this.binary = b.binary;
@@ -65,6 +67,10 @@ public final class RkeRunner {
         this.clock = b.clock;
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("RKE_CONFIG"); // --config is always passed; a stray RKE_CONFIG must not confuse anyone reading env
+        // rke reads no cloud credentials from the environment; do not hand ours to it (or to what it starts)
+        for (String secret : SECRET_ENV) {
+            env.remove(secret);
+        }
         this.environment = Map.copyOf(env);
     }
 
