@@ -175,7 +175,7 @@ public final class S3ObjectStore implements ObjectStore {
         }
         Uploads.Target target = new Uploads.Target(s3, streaming, bucket, buffers, executor, partSize,
                 Math.max(partSize, config.multipartThreshold),
-                config.sha256Checksums, errors);
+                config.sha256Checksums, !config.signPayloads && ownsClient, errors);
         try {
             Uploads.upload(target, key, full, content, length,
                     b -> S3Requests.putOptions(b, full, config.sse, config.storageClass),

@@ -178,6 +178,9 @@ public final class ClientFactory {
                         .putSignerProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, streaming)
                         .build())
                 .toList());
+        if (!signPayload) {
+            b.putAuthScheme(new UnsignedPayloadAuthScheme());
+        }
         return b.build();
     }
 
