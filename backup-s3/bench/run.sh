@@ -5,12 +5,13 @@
 #
 # Usage: backup-s3/bench/run.sh            (from anywhere; needs mvn, java 17, s3cmd, /usr/bin/aws, curl, python3)
 # Tuning: SIZE_MIB=1024 ROUNDS=3 PART_MIB=.. CONCURRENCY=.. (default: the store's) SHA256=false BENCH_DIR=/tmp/...
-#         TOOLS='library lib-unsig lib-1put lib-1put-u lib-1put-u-cds s3cmd aws curl' (any subset, in this order per round)
+#         TOOLS='library lib-unsig lib-1put lib-1put-u lib-1put-u-fast s3cmd aws curl' (any subset; run in this order)
 #         LIB_VARIANTS='lib-a=-Dbench.partMiB=8 -Dbench.concurrency=3;lib-b=...' (more library rows, named in TOOLS)
 # Library rows: "library" = the store's defaults (multipart upload, parallel parts from bounded buffers, payloads
 # signed); "lib-unsig" = the same with signPayloads(false) (no SHA-256 pass over the body, a CRC32C per part instead);
 # "lib-1put"/"lib-1put-u" = multipartThreshold above the file size (one PUT streamed from the file, like curl), signed
-# / unsigned, for servers such as s3proxy whose multipart completion re-writes the whole object.
+# / unsigned, for servers such as s3proxy whose multipart completion re-writes the whole object; "lib-1put-u-fast" =
+# lib-1put-u with launcher flags for a short-lived CLI (AppCDS archive, serial GC, C1 only).
 # Every time is wall-clock of the whole command, JVM or Python start-up included; each figure is the median of
 # ROUNDS rounds, and tools take turns within a round so that background load hits them alike.
 set -euo pipefail
@@ -123,9 +124,11 @@ declare -A libopts=(
   [lib-unsig]="${lib_tune[*]} -Dbench.signPayloads=false"
   [lib-1put]="$one_put"
   [lib-1put-u]="$one_put -Dbench.signPayloads=false"
-  # the same JVM started from an application class-data archive (AppCDS, made below by one small upload), as an
-  # application launcher would ship it: the SDK's classes are mapped instead of loaded and verified one by one
-  [lib-1put-u-cds]="$one_put -Dbench.signPayloads=false -XX:SharedArchiveFile=$work/lib.jsa"
+  # lib-1put-u with the flags a launcher of a short-lived CLI would ship: an application class-data archive (AppCDS,
+  # made below by one small upload: the SDK's classes are mapped instead of loaded and verified one by one), the
+  # serial GC and C1 only (no C2 compiler threads competing with the transfer on a small machine)
+  [lib-1put-u-fast]="$one_put -Dbench.signPayloads=false -XX:SharedArchiveFile=$work/lib.jsa -XX:+UseSerialGC
+    -XX:TieredStopAtLevel=1"
 )
 # more variants for tuning: LIB_VARIANTS='lib-p8c3=-Dbench.partMiB=8 -Dbench.concurrency=3;lib-x=...'
 IFS=';' read -r -a extra <<<"${LIB_VARIANTS:-}"
@@ -155,8 +158,8 @@ down() {
 }
 timed() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); python3 -c "print(f'{$t1-$t0:.3f}')"; }
 
-read -r -a tools <<<"${TOOLS:-library lib-unsig lib-1put lib-1put-u lib-1put-u-cds s3cmd aws curl}"
-if [[ " ${tools[*]} " == *" lib-1put-u-cds "* ]]; then
+read -r -a tools <<<"${TOOLS:-library lib-unsig lib-1put lib-1put-u lib-1put-u-fast s3cmd aws curl}"
+if [[ " ${tools[*]} " == *" lib-1put-u-fast "* ]]; then
   head -c 1048576 /dev/urandom >"$work/small.bin"
   java -Xmx64m -XX:ArchiveClassesAtExit="$work/lib.jsa" $one_put -Dbench.signPayloads=false -cp "$lib_cp" \
     dev.rkebackup.s3.bench.LibraryTransfer upload "$endpoint" bench small.bin "$work/small.bin" >/dev/null \

@@ -93,7 +93,8 @@ class S3ObjectStoreTest {
             store.put("single.bin", TestData.stream(single, 51), single);
             store.put("streamed.bin", TestData.stream(streamed, 52), streamed);
             store.put("multi.bin", TestData.stream(multi, 53), multi);
-            assertThat(TestData.sha256(store.open("single.bin"))).isEqualTo(TestData.sha256(TestData.stream(single, 51)));
+            assertThat(TestData.sha256(store.open("single.bin")))
+                    .isEqualTo(TestData.sha256(TestData.stream(single, 51)));
             assertThat(TestData.sha256(store.open("streamed.bin")))
                     .isEqualTo(TestData.sha256(TestData.stream(streamed, 52)));
             assertThat(TestData.sha256(store.open("multi.bin"))).isEqualTo(TestData.sha256(TestData.stream(multi, 53)));
