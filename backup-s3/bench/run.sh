@@ -119,6 +119,7 @@ lib_tune=()
 [[ -z "$PART_MIB" ]] || lib_tune+=(-Dbench.partMiB="$PART_MIB")
 [[ -z "$CONCURRENCY" ]] || lib_tune+=(-Dbench.concurrency="$CONCURRENCY")
 one_put=-Dbench.multipartThresholdMiB="$((SIZE_MIB + 1))"
+launcher_flags="-XX:SharedArchiveFile=$work/lib.jsa -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 declare -A libopts=(
   [library]="${lib_tune[*]} -Dbench.sha256=$SHA256"
   [lib-unsig]="${lib_tune[*]} -Dbench.signPayloads=false"
@@ -127,8 +128,7 @@ declare -A libopts=(
   # lib-1put-u with the flags a launcher of a short-lived CLI would ship: an application class-data archive (AppCDS,
   # made below by one small upload: the SDK's classes are mapped instead of loaded and verified one by one), the
   # serial GC and C1 only (no C2 compiler threads competing with the transfer on a small machine)
-  [lib-1put-u-fast]="$one_put -Dbench.signPayloads=false -XX:SharedArchiveFile=$work/lib.jsa -XX:+UseSerialGC
-    -XX:TieredStopAtLevel=1"
+  [lib-1put-u-fast]="$one_put -Dbench.signPayloads=false $launcher_flags"
 )
 # more variants for tuning: LIB_VARIANTS='lib-p8c3=-Dbench.partMiB=8 -Dbench.concurrency=3;lib-x=...'
 IFS=';' read -r -a extra <<<"${LIB_VARIANTS:-}"
@@ -198,10 +198,10 @@ med = {t: (statistics.median(float(r[1]) for r in rows if r[0] == t),
 rounds = len([r for r in rows if r[0] == tools[-1]])
 print(f"\n{mib:.0f} MiB, median of {rounds} rounds; wall-clock incl. process start-up, except *-jvm rows: the same"
       " library run timed inside its JVM after the store is built, as an embedding application sees it")
-print(f"{'tool':18} {'up s':>7} {'up MiB/s':>9} {'down s':>7} {'down MiB/s':>10}")
+print(f"{'tool':20} {'up s':>7} {'up MiB/s':>9} {'down s':>7} {'down MiB/s':>10}")
 for t in tools:
     u, d = med[t]
-    print(f"{t:18} {u:7.2f} {mib / u:9.1f} {d:7.2f} {mib / d:10.1f}")
+    print(f"{t:20} {u:7.2f} {mib / u:9.1f} {d:7.2f} {mib / d:10.1f}")
 peers = [p for p in ("s3cmd", "aws", "curl") if p in med]
 print("\nlibrary throughput / peer throughput (upload|download); targets: upload >= 1.5x the faster of"
       " s3cmd/aws and >= 0.9x curl")
@@ -213,5 +213,5 @@ for lib in [t for t in tools if t.startswith("lib")]:
         r_curl = med["curl"][0] / med[lib][0]
         verdict = (f"  => 1.5x CLI: {'PASS' if r_cli >= 1.5 else 'MISS'} ({r_cli:.2f}x),"
                    f" 0.9x curl: {'PASS' if r_curl >= 0.9 else 'MISS'} ({r_curl:.2f}x)")
-    print(f"{lib:18} {ratios}{verdict}")
+    print(f"{lib:20} {ratios}{verdict}")
 EOF
