@@ -4,10 +4,14 @@
 # the library's ratio to each peer. Not part of the default build.
 #
 # Usage: backup-s3/bench/run.sh            (from anywhere; needs mvn, java 17, s3cmd, /usr/bin/aws, curl, python3)
-# Tuning: SIZE_MIB=1024 ROUNDS=3 PART_MIB=8 CONCURRENCY=4 SHA256=false BENCH_DIR=/tmp/...
-# Two library rows: "library" = default settings (multipart upload, parallel parts from bounded buffers) and
-# "lib-1put" = multipartThreshold above the file size (one streamed PUT, like curl, for servers such as s3proxy whose
-# multipart completion re-writes the whole object).
+# Tuning: SIZE_MIB=1024 ROUNDS=3 PART_MIB=.. CONCURRENCY=.. (default: the store's) SHA256=false BENCH_DIR=/tmp/...
+#         TOOLS='library lib-unsig lib-1put lib-1put-u lib-1put-u-fast s3cmd aws curl' (any subset; run in this order)
+#         LIB_VARIANTS='lib-a=-Dbench.partMiB=8 -Dbench.concurrency=3;lib-b=...' (more library rows, named in TOOLS)
+# Library rows: "library" = the store's defaults (multipart upload, parallel parts from bounded buffers, payloads
+# signed); "lib-unsig" = the same with signPayloads(false) (no SHA-256 pass over the body, a CRC32C per part instead);
+# "lib-1put"/"lib-1put-u" = multipartThreshold above the file size (one PUT streamed from the file, like curl), signed
+# / unsigned, for servers such as s3proxy whose multipart completion re-writes the whole object; "lib-1put-u-fast" =
+# lib-1put-u with launcher flags for a short-lived CLI (AppCDS archive, serial GC, C1 only).
 # Every time is wall-clock of the whole command, JVM or Python start-up included; each figure is the median of
 # ROUNDS rounds, and tools take turns within a round so that background load hits them alike.
 set -euo pipefail
@@ -17,8 +21,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 SIZE_MIB="${SIZE_MIB:-1024}"
 ROUNDS="${ROUNDS:-3}"
-PART_MIB="${PART_MIB:-8}"
-CONCURRENCY="${CONCURRENCY:-4}"
+PART_MIB="${PART_MIB:-}"
+CONCURRENCY="${CONCURRENCY:-}"
 SHA256="${SHA256:-false}"
 AWS=/usr/bin/aws
 for tool in java mvn s3cmd curl python3 "$AWS"; do
@@ -43,7 +47,17 @@ echo "== building (mvn test-compile) and resolving class paths"
 mkdir -p "$work/classes"
 javac -nowarn -d "$work/classes" -cp "$(cat "$work/runtime.cp"):$root/backup-s3/target/classes" \
   $(find "$here/src" -name '*.java')
-lib_cp="$(cat "$work/runtime.cp"):$root/backup-s3/target/classes:$work/classes"
+# the library runs from jars, as an application ships it (an AppCDS archive also needs jars, not directories)
+mkdir -p "$work/jars"
+lib_cp=""
+for entry in $(tr ':' ' ' <"$work/runtime.cp") "$root/backup-s3/target/classes" "$work/classes"; do
+  if [[ -d "$entry" ]]; then
+    jar_file="$work/jars/$(printf '%02d' "$(ls "$work/jars" | wc -l)").jar"
+    jar --create --file "$jar_file" -C "$entry" .
+    entry="$jar_file"
+  fi
+  lib_cp="${lib_cp:+$lib_cp:}$entry"
+done
 proxy_cp="$(tr ':' '\n' <"$work/test.cp" | grep -v slf4j-simple | paste -sd:)"
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
@@ -99,13 +113,35 @@ head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$work/src.bin"
 src_sha="$(sha256sum "$work/src.bin" | cut -d' ' -f1)"
 
 curl_sig=(--aws-sigv4 "aws:amz:us-east-1:s3" -K "$work/curl.cfg" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -sf)
-lib=(java -Xmx64m -Dbench.partMiB="$PART_MIB" -Dbench.concurrency="$CONCURRENCY" -Dbench.sha256="$SHA256"
-  -cp "$lib_cp" dev.rkebackup.s3.bench.LibraryTransfer)
-lib1=(java -Xmx64m -Dbench.multipartThresholdMiB="$((SIZE_MIB + 1))" -cp "$lib_cp" dev.rkebackup.s3.bench.LibraryTransfer)
+# Library variants: JVM options of each (all with -Xmx64m). Defaults of the bench = the store's defaults, except
+# PART_MIB/CONCURRENCY when given.
+lib_tune=()
+[[ -z "$PART_MIB" ]] || lib_tune+=(-Dbench.partMiB="$PART_MIB")
+[[ -z "$CONCURRENCY" ]] || lib_tune+=(-Dbench.concurrency="$CONCURRENCY")
+one_put=-Dbench.multipartThresholdMiB="$((SIZE_MIB + 1))"
+launcher_flags="-XX:SharedArchiveFile=$work/lib.jsa -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+declare -A libopts=(
+  [library]="${lib_tune[*]} -Dbench.sha256=$SHA256"
+  [lib-unsig]="${lib_tune[*]} -Dbench.signPayloads=false"
+  [lib-1put]="$one_put"
+  [lib-1put-u]="$one_put -Dbench.signPayloads=false"
+  # lib-1put-u with the flags a launcher of a short-lived CLI would ship: an application class-data archive (AppCDS,
+  # made below by one small upload: the SDK's classes are mapped instead of loaded and verified one by one), the
+  # serial GC and C1 only (no C2 compiler threads competing with the transfer on a small machine)
+  [lib-1put-u-fast]="$one_put -Dbench.signPayloads=false $launcher_flags"
+)
+# more variants for tuning: LIB_VARIANTS='lib-p8c3=-Dbench.partMiB=8 -Dbench.concurrency=3;lib-x=...'
+IFS=';' read -r -a extra <<<"${LIB_VARIANTS:-}"
+for v in "${extra[@]}"; do [[ -z "$v" ]] || libopts[${v%%=*}]="${v#*=}"; done
+lib() { # lib VARIANT upload|download KEY FILE
+  local v="$1"; shift
+  # shellcheck disable=SC2086 # the options are words
+  java -Xmx64m ${libopts[$v]} -cp "$lib_cp" dev.rkebackup.s3.bench.LibraryTransfer "$1" "$endpoint" bench "$2" "$3" \
+    >"$work/$v.out" 2>>"$work/lib.err"
+}
 up() {
   case "$1" in
-    library) "${lib[@]}" upload "$endpoint" bench library.bin "$work/src.bin" >"$work/lib.out" 2>>"$work/lib.err" ;;
-    lib-1put) "${lib1[@]}" upload "$endpoint" bench lib1.bin "$work/src.bin" >/dev/null 2>>"$work/lib.err" ;;
+    lib*) lib "$1" upload "$1.bin" "$work/src.bin" ;;
     s3cmd) s3cmd -c "$work/s3cfg" --no-progress -q put "$work/src.bin" s3://bench/s3cmd.bin ;;
     aws) "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 cp "$work/src.bin" s3://bench/aws.bin ;;
     curl) curl "${curl_sig[@]}" -T "$work/src.bin" "$endpoint/bench/curl.bin" -o /dev/null ;;
@@ -114,8 +150,7 @@ up() {
 down() {
   rm -f "$work/dl.bin"
   case "$1" in
-    library) "${lib[@]}" download "$endpoint" bench library.bin "$work/dl.bin" >"$work/lib.out" 2>>"$work/lib.err" ;;
-    lib-1put) "${lib1[@]}" download "$endpoint" bench lib1.bin "$work/dl.bin" >/dev/null 2>>"$work/lib.err" ;;
+    lib*) lib "$1" download "$1.bin" "$work/dl.bin" ;;
     s3cmd) s3cmd -c "$work/s3cfg" --no-progress -q --force get s3://bench/s3cmd.bin "$work/dl.bin" ;;
     aws) "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 cp s3://bench/aws.bin "$work/dl.bin" ;;
     curl) curl "${curl_sig[@]}" "$endpoint/bench/curl.bin" -o "$work/dl.bin" ;;
@@ -123,46 +158,60 @@ down() {
 }
 timed() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); python3 -c "print(f'{$t1-$t0:.3f}')"; }
 
-tools=(library lib-1put s3cmd aws curl)
+read -r -a tools <<<"${TOOLS:-library lib-unsig lib-1put lib-1put-u lib-1put-u-fast s3cmd aws curl}"
+if [[ " ${tools[*]} " == *" lib-1put-u-fast "* ]]; then
+  head -c 1048576 /dev/urandom >"$work/small.bin"
+  java -Xmx64m -XX:ArchiveClassesAtExit="$work/lib.jsa" $one_put -Dbench.signPayloads=false -cp "$lib_cp" \
+    dev.rkebackup.s3.bench.LibraryTransfer upload "$endpoint" bench small.bin "$work/small.bin" >/dev/null \
+    2>>"$work/lib.err" || { cat "$work/lib.err" >&2; exit 1; }
+fi
 : >"$work/times"
-echo "== $ROUNDS rounds; library: -Xmx64m, part ${PART_MIB} MiB, concurrency $CONCURRENCY, sha256 header $SHA256"
+echo "== $ROUNDS rounds of: ${tools[*]}; library JVMs -Xmx64m; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for t in "${tools[@]}"; do [[ "$t" != lib* ]] || echo "   $t: ${libopts[$t]:-?}"; done
 for r in $(seq 1 "$ROUNDS"); do
   for t in "${tools[@]}"; do
     u=$(timed up "$t")
-    [[ "$t" != library ]] || uj=$(cut -d' ' -f1 "$work/lib.out")
+    [[ "$t" != lib* ]] || uj=$(cut -d' ' -f1 "$work/$t.out")
     sync
     d=$(timed down "$t")
-    [[ "$t" != library ]] || { dj=$(cut -d' ' -f1 "$work/lib.out"); echo "lib-jvm $uj $dj" >>"$work/times"; }
     got="$(sha256sum "$work/dl.bin" | cut -d' ' -f1)"
     [[ "$got" == "$src_sha" ]] || { echo "SHA-256 mismatch after $t download" >&2; exit 1; }
     echo "$t $u $d" >>"$work/times"
-    printf '  round %s %-8s upload %7ss  download %7ss\n' "$r" "$t" "$u" "$d"
+    if [[ "$t" == lib* ]]; then
+      dj=$(cut -d' ' -f1 "$work/$t.out")
+      echo "$t-jvm $uj $dj" >>"$work/times"
+    fi
+    printf '  round %s %-10s upload %7ss  download %7ss\n' "$r" "$t" "$u" "$d"
     rm -f "$work/dl.bin"
   done
+  "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 rm --recursive s3://bench/ >/dev/null
 done
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$work/times" "$SIZE_MIB" <<'EOF'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 mib = float(sys.argv[2])
-tools = ["library", "lib-jvm", "lib-1put", "s3cmd", "aws", "curl"]
+tools = list(dict.fromkeys(r[0] for r in rows))
 med = {t: (statistics.median(float(r[1]) for r in rows if r[0] == t),
            statistics.median(float(r[2]) for r in rows if r[0] == t)) for t in tools}
-rounds = len([r for r in rows if r[0] == "curl"])
-print(f"\n{mib:.0f} MiB, median of {rounds} rounds; wall-clock incl. process start-up, except"
-      " lib-jvm: the same library runs timed inside its JVM after the client is built, as an embedding application"
-      " sees it")
-print(f"{'tool':8} {'up s':>7} {'up MiB/s':>9} {'down s':>7} {'down MiB/s':>10} {'lib/tool up':>12}"
-      f" {'lib/tool down':>14}")
+rounds = len([r for r in rows if r[0] == tools[-1]])
+print(f"\n{mib:.0f} MiB, median of {rounds} rounds; wall-clock incl. process start-up, except *-jvm rows: the same"
+      " library run timed inside its JVM after the store is built, as an embedding application sees it")
+print(f"{'tool':20} {'up s':>7} {'up MiB/s':>9} {'down s':>7} {'down MiB/s':>10}")
 for t in tools:
     u, d = med[t]
-    ru = med[t][0] / med["library"][0]
-    rd = med[t][1] / med["library"][1]
-    print(f"{t:8} {u:7.2f} {mib / u:9.1f} {d:7.2f} {mib / d:10.1f} {ru:11.2f}x {rd:13.2f}x")
-best_cli = min(med["s3cmd"][0], med["aws"][0])
-for lib in ["library", "lib-jvm", "lib-1put"]:
-    r_cli = best_cli / med[lib][0]
-    r_curl = med["curl"][0] / med[lib][0]
-    print(f"\n{lib}: upload >= 1.5x the faster of s3cmd/aws: {r_cli:.2f}x -> {'PASS' if r_cli >= 1.5 else 'MISS'}")
-    print(f"{lib}: upload >= 0.9x curl:                    {r_curl:.2f}x -> {'PASS' if r_curl >= 0.9 else 'MISS'}")
+    print(f"{t:20} {u:7.2f} {mib / u:9.1f} {d:7.2f} {mib / d:10.1f}")
+peers = [p for p in ("s3cmd", "aws", "curl") if p in med]
+print("\nlibrary throughput / peer throughput (upload|download); targets: upload >= 1.5x the faster of"
+      " s3cmd/aws and >= 0.9x curl")
+for lib in [t for t in tools if t.startswith("lib")]:
+    ratios = "  ".join(f"{p} {med[p][0] / med[lib][0]:4.2f}x|{med[p][1] / med[lib][1]:4.2f}x" for p in peers)
+    verdict = ""
+    if "s3cmd" in med and "aws" in med and "curl" in med:
+        r_cli = min(med["s3cmd"][0], med["aws"][0]) / med[lib][0]
+        r_curl = med["curl"][0] / med[lib][0]
+        verdict = (f"  => 1.5x CLI: {'PASS' if r_cli >= 1.5 else 'MISS'} ({r_cli:.2f}x),"
+                   f" 0.9x curl: {'PASS' if r_curl >= 0.9 else 'MISS'} ({r_curl:.2f}x)")
+    print(f"{lib:20} {ratios}{verdict}")
 EOF

@@ -12,7 +12,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * One timed transfer with the library, run by bench/run.sh in its own JVM (with -Xmx64m).
  * Arguments: upload|download ENDPOINT BUCKET KEY FILE; credentials in BENCH_ACCESS_KEY / BENCH_SECRET_KEY;
- * tuning in system properties bench.partMiB, bench.concurrency, bench.sha256, bench.multipartThresholdMiB.
+ * tuning in system properties bench.partMiB, bench.concurrency, bench.sha256, bench.multipartThresholdMiB,
+ * bench.signPayloads (false: unsigned payloads with a CRC32C per body instead of a SHA-256 in the signature).
  * Prints "seconds (client set-up seconds)"; the script times the whole process too and checks the SHA-256 of
  * every download itself, so nothing is hashed here that the other tools do not hash.
  */
@@ -30,11 +31,12 @@ public final class LibraryTransfer {
         int concurrency = Integer.getInteger("bench.concurrency", 4);
         boolean sha = Boolean.getBoolean("bench.sha256");
         long threshold = Long.getLong("bench.multipartThresholdMiB", 0L) * 1024L * 1024L;
+        boolean sign = Boolean.parseBoolean(System.getProperty("bench.signPayloads", "true"));
         long start = System.nanoTime();
         try (S3ObjectStore store = S3ObjectStore.builder().bucket(bucket).endpoint(endpoint)
                 .credentials(Secret.of(System.getenv("BENCH_ACCESS_KEY")), Secret.of(System.getenv("BENCH_SECRET_KEY")))
                 .partSize(partMiB * 1024L * 1024L).concurrency(concurrency).sha256Checksums(sha)
-                .multipartThreshold(threshold).build()) {
+                .multipartThreshold(threshold).signPayloads(sign).build()) {
             long t0 = System.nanoTime();
             if (mode.equals("upload")) {
                 try (InputStream in = Files.newInputStream(file)) {

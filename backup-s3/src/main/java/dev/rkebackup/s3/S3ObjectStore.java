@@ -40,15 +40,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>Objects up to the part size go up in one PUT; larger ones as multipart uploads whose parts are read from the
  * caller's stream and sent in parallel, each from a pooled buffer so a failed part is resent alone (or, up to
  * {@link S3ObjectStoreBuilder#multipartThreshold(long)}, in one PUT streamed from the caller). Upload memory is
- * bounded by {@code (concurrency + 1) × partSize} per store and capped to 60 % of the heap. A failed multipart upload is aborted, so a failed
- * {@link #put} leaves nothing visible and no parts behind (unless the server is gone; see
- * {@link #abortMultipartUploads(Instant)}).
+ * bounded by {@code (concurrency + 1) × partSize} per store and capped to 60 % of the heap. A failed multipart
+ * upload is aborted, so a failed {@link #put} leaves nothing visible and no parts behind (unless the server is
+ * gone; see {@link #abortMultipartUploads(Instant)}).
  *
  * <p>Checksums: the client computes them only when an operation requires one ({@code WHEN_REQUIRED}), which every
  * S3-compatible server accepts. Each request body's SHA-256 is part of the request signature, so every SigV4 server
  * rejects a body damaged on the way (the part is then resent); {@link S3ObjectStoreBuilder#sha256Checksums(boolean)}
- * also sends it as {@code x-amz-checksum-sha256}, which AWS stores with the object. The SHA-256 the backup
- * repository records stays the source of truth.
+ * also sends it as {@code x-amz-checksum-sha256}, which AWS stores with the object. With
+ * {@link S3ObjectStoreBuilder#signPayloads(boolean) signPayloads(false)} a CRC32C replaces the SHA-256 pass (faster;
+ * catches damage, not tampering over plain http). The SHA-256 the backup repository records stays the source of
+ * truth.
  *
  * <p>Thread-safe. {@link #close()} releases the client, connections and threads, except a client passed with
  * {@link S3ObjectStoreBuilder#client(S3Client)}, which its owner closes.
@@ -175,7 +177,7 @@ public final class S3ObjectStore implements ObjectStore {
         }
         Uploads.Target target = new Uploads.Target(s3, streaming, bucket, buffers, executor, partSize,
                 Math.max(partSize, config.multipartThreshold),
-                config.sha256Checksums, errors);
+                config.sha256Checksums, !config.signPayloads && ownsClient, errors);
         try {
             Uploads.upload(target, key, full, content, length,
                     b -> S3Requests.putOptions(b, full, config.sse, config.storageClass),

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every failure the issue lists, against a real s3proxy (or, for AWS-only answers, a fixed-answer endpoint). */
 @Timeout(60)
@@ -170,12 +172,13 @@ class S3FaultTest {
         }
     }
 
-    @Test
-    void bodyDamagedOnTheWireIsRejectedByTheServerAndResent() throws Exception {
+    @ParameterizedTest(name = "signed payloads: {0}")
+    @ValueSource(booleans = {true, false}) // unsigned: the CRC32C the store sends instead catches the damage
+    void bodyDamagedOnTheWireIsRejectedByTheServerAndResent(boolean signed) throws Exception {
         AtomicReference<DamagingHttpClient> damaging = new AtomicReference<>();
         long length = 12L * MIB;
-        try (S3ObjectStore store = server.storeBuilder().prefix("damaged").partSize(5 * MIB)
-                .httpWrapper(http -> {
+        try (S3ObjectStore store = server.storeBuilder().prefix("damaged-" + signed).partSize(5 * MIB)
+                .signPayloads(signed).httpWrapper(http -> {
                     damaging.set(new DamagingHttpClient(http, 2));
                     return damaging.get();
                 }).build()) {

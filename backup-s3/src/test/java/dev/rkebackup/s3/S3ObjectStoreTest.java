@@ -7,6 +7,7 @@ import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.ObjectNotFoundException;
 import dev.rkebackup.core.StorageException;
 import dev.rkebackup.core.storage.ObjectInfo;
+import dev.rkebackup.s3.support.RecordingHttpClient;
 import dev.rkebackup.s3.support.S3ProxyServer;
 import dev.rkebackup.s3.support.TestData;
 import java.io.ByteArrayInputStream;
@@ -19,11 +20,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 
 /** S3-specific behaviour of the store against a real s3proxy over http: multipart, prefixes, cleanup. */
 @Timeout(60)
@@ -73,6 +77,38 @@ class S3ObjectStoreTest {
         }
         assertThatThrownBy(() -> S3ObjectStore.builder().multipartThreshold(6L << 30))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("between 0 and 5 GiB");
+    }
+
+    @Test
+    void unsignedPayloadsOverHttpSendCrc32cInsteadOfHashingAndRoundTrip() throws Exception {
+        AtomicReference<RecordingHttpClient> rec = new AtomicReference<>();
+        long single = 3L * MIB + 1;
+        long streamed = 9L * MIB + 3;
+        long multi = 23L * MIB + 5;
+        try (S3ObjectStore store = server.storeBuilder().prefix("unsigned").partSize(5 * MIB).concurrency(2)
+                .signPayloads(false).multipartThreshold(10L * MIB).httpWrapper(h -> {
+                    rec.set(new RecordingHttpClient(h));
+                    return rec.get();
+                }).build()) {
+            store.put("single.bin", TestData.stream(single, 51), single);
+            store.put("streamed.bin", TestData.stream(streamed, 52), streamed);
+            store.put("multi.bin", TestData.stream(multi, 53), multi);
+            assertThat(TestData.sha256(store.open("single.bin")))
+                    .isEqualTo(TestData.sha256(TestData.stream(single, 51)));
+            assertThat(TestData.sha256(store.open("streamed.bin")))
+                    .isEqualTo(TestData.sha256(TestData.stream(streamed, 52)));
+            assertThat(TestData.sha256(store.open("multi.bin"))).isEqualTo(TestData.sha256(TestData.stream(multi, 53)));
+            assertThat(store.listMultipartUploads()).isEmpty();
+        }
+        List<SdkHttpRequest> puts = rec.get().requests().stream()
+                .filter(r -> r.method() == SdkHttpMethod.PUT).toList();
+        assertThat(puts).hasSize(1 + 1 + 5).allSatisfy(r -> {
+            assertThat(r.protocol()).isEqualTo("http");
+            assertThat(r.firstMatchingHeader("x-amz-content-sha256").orElseThrow()).contains("UNSIGNED-PAYLOAD");
+        });
+        // buffered bodies carry the CRC32C in a header, the streamed PUT as a trailer after its last chunk
+        assertThat(puts.stream().filter(r -> r.firstMatchingHeader("x-amz-checksum-crc32c").isPresent())).hasSize(6);
+        assertThat(puts.stream().filter(r -> r.firstMatchingHeader("x-amz-trailer").isPresent())).hasSize(1);
     }
 
     @Test

@@ -50,7 +50,8 @@ public final class ClientFactory {
      * @param connectTimeout how long to wait for a connection
      * @param socketTimeout how long a read may stall
      * @param maxAttempts attempts per request, including the first
-     * @param payloadSigning whether to sign payloads (SHA-256 of the body in the signature) also over https
+     * @param payloadSigning whether to sign payloads (SHA-256 of the body in the signature); false: unsigned also
+     *                       over http
      * @param httpWrapper wraps the HTTP client (tests inject network faults with it)
      */
     public record Settings(URI endpoint, String region, boolean pathStyle, List<X509Certificate> customCas,
@@ -178,6 +179,9 @@ public final class ClientFactory {
                         .putSignerProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, streaming)
                         .build())
                 .toList());
+        if (!signPayload) {
+            b.putAuthScheme(new UnsignedPayloadAuthScheme());
+        }
         return b.build();
     }
 

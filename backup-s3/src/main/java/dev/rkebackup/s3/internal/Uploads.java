@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -53,10 +54,15 @@ public final class Uploads {
      * @param partSize the configured part size (raised when an object would need more than 10,000 parts)
      * @param multipartThreshold objects above this size go up as multipart uploads
      * @param sha256 whether to send each body's SHA-256 in {@code x-amz-checksum-sha256} for the server to check
+     * @param crc32c whether to send each body's CRC32C in {@code x-amz-checksum-crc32c} (a trailer for streamed
+     *               PUTs), the cheap transport check when payloads are not signed; ignored with {@code sha256}
      * @param errors the error context
      */
-    public record Target(S3Client s3, S3Client streaming, String bucket, BufferPool pool, ExecutorService executor, int partSize,
-            long multipartThreshold, boolean sha256, S3Errors.Context errors) {
+    public record Target(S3Client s3, S3Client streaming, String bucket, BufferPool pool, ExecutorService executor,
+            int partSize, long multipartThreshold, boolean sha256, boolean crc32c, S3Errors.Context errors) {
+        boolean sendCrc32c() {
+            return crc32c && !sha256;
+        }
     }
 
     private Uploads() {
@@ -100,6 +106,8 @@ public final class Uploads {
                     .bucket(t.bucket()).key(fullKey).contentLength((long) length));
             if (t.sha256()) {
                 req.checksumSHA256(sha256(buf, length));
+            } else if (t.sendCrc32c()) {
+                req.checksumCRC32C(crc32c(buf, length));
             }
             t.s3().putObject(req.build(), body(buf, length));
         } catch (SdkException e) {
@@ -117,8 +125,12 @@ public final class Uploads {
             UnaryOperator<PutObjectRequest.Builder> putOptions) {
         ExactLengthInputStream body = new ExactLengthInputStream(in, length, key);
         try {
-            t.streaming().putObject(putOptions.apply(PutObjectRequest.builder().bucket(t.bucket()).key(fullKey)
-                    .contentLength(length)).build(), RequestBody.fromInputStream(body, length));
+            PutObjectRequest.Builder req = putOptions.apply(PutObjectRequest.builder().bucket(t.bucket())
+                    .key(fullKey).contentLength(length));
+            if (t.sendCrc32c()) { // the SDK computes it while sending and appends it as a trailer
+                req.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
+            }
+            t.streaming().putObject(req.build(), RequestBody.fromInputStream(body, length));
         } catch (SdkException e) {
             if (body.failure() != null) {
                 throw body.failure();
@@ -201,6 +213,14 @@ public final class Uploads {
         }
     }
 
+    static String crc32c(byte[] buf, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(buf, 0, length);
+        long v = crc.getValue();
+        return Base64.getEncoder().encodeToString(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16),
+            (byte) (v >>> 8), (byte) v});
+    }
+
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }
@@ -228,6 +248,8 @@ public final class Uploads {
                         .bucket(t.bucket()).key(fullKey));
                 if (t.sha256()) {
                     req.checksumAlgorithm(ChecksumAlgorithm.SHA256);
+                } else if (t.sendCrc32c()) {
+                    req.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
                 }
                 uploadId = t.s3().createMultipartUpload(req.build()).uploadId();
             } catch (SdkException e) {
@@ -292,12 +314,17 @@ public final class Uploads {
                 UploadPartRequest.Builder req = UploadPartRequest.builder().bucket(t.bucket()).key(fullKey)
                         .uploadId(uploadId).partNumber(number).contentLength((long) n);
                 String sum = null;
+                String crc = null;
                 if (t.sha256()) {
                     sum = sha256(buf, n);
                     req.checksumSHA256(sum);
+                } else if (t.sendCrc32c()) {
+                    crc = crc32c(buf, n);
+                    req.checksumCRC32C(crc);
                 }
                 UploadPartResponse r = t.s3().uploadPart(req.build(), body(buf, n));
-                return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(sum).build();
+                return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(sum)
+                        .checksumCRC32C(crc).build();
             } catch (RuntimeException e) {
                 failed.set(true);
                 throw e;
