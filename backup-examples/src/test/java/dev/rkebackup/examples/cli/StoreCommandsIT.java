@@ -121,6 +121,31 @@ class StoreCommandsIT {
     }
 
     @Test
+    void interruptedSetsAreRemovedOnlyWhenAskedAndOnlyAfterTheGracePeriod() throws Exception {
+        Path orphan = Files.createDirectories(storeDir.resolve("20200101T000000Z-0badc0de"));
+        Path part = Files.writeString(orphan.resolve("snap.zip"), "half a snapshot");
+        Files.setLastModifiedTime(part, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(3))));
+        Cli.Result keep = Cli.run(tmp, "prune", "--store", storeDir.toString(), "--keep-last", "5", "--json");
+        assertThat(keep.exitCode()).as(keep.stderr()).isZero();
+        assertThat(part).exists();
+        Cli.Result young = Cli.run(tmp, "prune", "--store", storeDir.toString(), "--keep-last", "5",
+                "--clean-interrupted", "7d", "--json");
+        assertThat(JSON.readTree(young.stdout()).has("interrupted")).isFalse();
+        assertThat(part).exists();
+        Cli.Result dry = Cli.run(tmp, "prune", "--store", storeDir.toString(), "--keep-last", "5",
+                "--clean-interrupted", "2d", "--dry-run", "--json");
+        assertThat(JSON.readTree(dry.stdout()).get("interrupted").get(0).asText())
+                .isEqualTo("20200101T000000Z-0badc0de");
+        assertThat(part).exists();
+        Cli.Result clean = Cli.run(tmp, "prune", "--store", storeDir.toString(), "--keep-last", "5",
+                "--clean-interrupted", "2d", "--json");
+        assertThat(clean.exitCode()).as(clean.stderr()).isZero();
+        assertThat(part).doesNotExist();
+        assertThat(JSON.readTree(clean.stdout()).get("kept")).hasSize(3);
+    }
+
+    @Test
     void everyCommandHasHelp() throws Exception {
         for (String cmd : List.of("list", "verify", "prune", "fetch")) {
             Cli.Result r = Cli.run(tmp, cmd, "--help");
