@@ -1,5 +1,7 @@
 package dev.rkebackup.s3;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.rkebackup.s3.support.S3ProxyExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rkebackup.s3.support.BoundedMemoryTransfer;
@@ -8,11 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 1 GiB object goes up (multipart, parallel parts) and comes back in a JVM limited to a 64 MiB heap, with the
@@ -21,28 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class BoundedMemoryTest {
     private static final long GIB = 1L << 30;
-    @TempDir
-    static Path dir;
-    static S3ProxyServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = S3ProxyServer.http(dir.resolve("s3"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final S3ProxyExtension S3PROXY = new S3ProxyExtension();
 
     @Test
     void oneGibRoundTripsWithA64MibHeap() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(List.of(java.toString(), "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
                 "-cp", System.getProperty("java.class.path"), BoundedMemoryTransfer.class.getName(),
-                server.endpoint().toString(), Long.toString(GIB))).redirectErrorStream(true);
-        pb.environment().put("S3_TEST_ACCESS_KEY", server.accessKey());
-        pb.environment().put("S3_TEST_SECRET_KEY", server.secretKey());
+                S3PROXY.server().endpoint().toString(), Long.toString(GIB))).redirectErrorStream(true);
+        pb.environment().put("S3_TEST_ACCESS_KEY", S3PROXY.server().accessKey());
+        pb.environment().put("S3_TEST_SECRET_KEY", S3PROXY.server().secretKey());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(170, TimeUnit.SECONDS)).as("child finished").isTrue();
@@ -51,6 +39,6 @@ class BoundedMemoryTest {
         assertThat(last[0]).as("sha256 of what came back").isEqualTo(last[1]);
         assertThat(Long.parseLong(last[2])).isEqualTo(GIB);
         assertThat(Long.parseLong(last[3])).as("child max heap").isLessThanOrEqualTo(64L << 20);
-        assertThat(server.objectFile("bounded/one-gib.bin")).hasSize(GIB);
+        assertThat(S3PROXY.server().objectFile("bounded/one-gib.bin")).hasSize(GIB);
     }
 }

@@ -1,5 +1,7 @@
 package dev.rkebackup.s3;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.rkebackup.s3.support.S3ProxyExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -26,8 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.ThrowingConsumer;
@@ -42,22 +42,13 @@ class S3FaultTest {
     private static final String WRONG_SECRET = "wrong-secret-Zq8vX2p9Lk";
     @TempDir
     static Path dir;
-    static S3ProxyServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = S3ProxyServer.http(dir.resolve("s3"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final S3ProxyExtension S3PROXY = new S3ProxyExtension();
 
     @Test
     void wrongSecretKeyIsNamedInEveryOperation() throws Exception {
-        try (LogCapture logs = new LogCapture(); S3ObjectStore store = server.storeBuilder()
-                .credentials(Secret.of(server.accessKey()), Secret.of(WRONG_SECRET)).maxAttempts(1).build()) {
+        try (LogCapture logs = new LogCapture(); S3ObjectStore store = S3PROXY.server().storeBuilder()
+                .credentials(Secret.of(S3PROXY.server().accessKey()), Secret.of(WRONG_SECRET)).maxAttempts(1).build()) {
             for (StorageException e : failures(store)) {
                 assertThat(e).hasMessageContaining("secret key is wrong").hasMessageContaining("SignatureDoesNotMatch")
                         .hasMessageContaining("AWS_SECRET_ACCESS_KEY");
@@ -69,8 +60,9 @@ class S3FaultTest {
 
     @Test
     void wrongAccessKeyIsNamed() throws Exception {
-        try (LogCapture logs = new LogCapture(); S3ObjectStore store = server.storeBuilder()
-                .credentials(Secret.of("AKUNKNOWN0000000"), Secret.of(server.secretKey())).maxAttempts(1).build()) {
+        try (LogCapture logs = new LogCapture(); S3ObjectStore store = S3PROXY.server().storeBuilder()
+                .credentials(Secret.of("AKUNKNOWN0000000"), Secret.of(S3PROXY.server().secretKey()))
+                .maxAttempts(1).build()) {
             for (StorageException e : failures(store)) {
                 assertThat(e).hasMessageContaining("does not know the access key id")
                         .hasMessageContaining("InvalidAccessKeyId");
@@ -83,7 +75,7 @@ class S3FaultTest {
     @Test
     void missingBucketIsNamedAlsoForStat() throws Exception {
         try (LogCapture logs = new LogCapture();
-                S3ObjectStore store = server.storeBuilder().bucket("no-such-bucket").build()) {
+                S3ObjectStore store = S3PROXY.server().storeBuilder().bucket("no-such-bucket").build()) {
             // s3proxy answers DeleteObjects on a missing bucket with success, so delete is not among them here
             for (StorageException e : failures(store, false)) {
                 assertThat(e).hasMessageContaining("bucket does not exist").hasMessageContaining("s3://no-such-bucket")
@@ -100,7 +92,7 @@ class S3FaultTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        try (S3ObjectStore store = server.storeBuilder().endpoint(URI.create("http://127.0.0.1:" + port))
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().endpoint(URI.create("http://127.0.0.1:" + port))
                 .maxAttempts(1).timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)).build()) {
             StorageException e = (StorageException) catchThrowable(() -> store.list(""));
             assertThat(e).hasMessageContaining("cannot reach http://127.0.0.1:" + port)
@@ -138,9 +130,9 @@ class S3FaultTest {
 
     @Test
     void objectDeletedBehindOurBackIsNotFound() throws Exception {
-        try (S3ObjectStore store = server.storeBuilder().prefix("gone").build()) {
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("gone").build()) {
             store.put("snap.zip", new ByteArrayInputStream(new byte[10]), 10);
-            Files.delete(server.objectFile("gone/snap.zip"));
+            Files.delete(S3PROXY.server().objectFile("gone/snap.zip"));
             assertThat(store.stat("snap.zip")).isEmpty();
             assertThat(catchThrowable(() -> store.open("snap.zip"))).isInstanceOf(ObjectNotFoundException.class)
                     .hasMessageContaining("'snap.zip'");
@@ -151,9 +143,10 @@ class S3FaultTest {
     @Test
     void flippedByteIsReturnedAsStoredForTheRepositoryToDetect() throws Exception {
         long length = 7L * MIB;
-        try (S3ObjectStore store = server.storeBuilder().prefix("flip").partSize(5 * MIB).build()) {
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("flip").partSize(5 * MIB).build()) {
             store.put("snap.zip", TestData.stream(length, 5), length);
-            try (RandomAccessFile f = new RandomAccessFile(server.objectFile("flip/snap.zip").toFile(), "rw")) {
+            try (RandomAccessFile f = new RandomAccessFile(
+                    S3PROXY.server().objectFile("flip/snap.zip").toFile(), "rw")) {
                 f.seek(6 * MIB);
                 int b = f.read();
                 f.seek(6 * MIB);
@@ -177,7 +170,7 @@ class S3FaultTest {
     void bodyDamagedOnTheWireIsRejectedByTheServerAndResent(boolean signed) throws Exception {
         AtomicReference<DamagingHttpClient> damaging = new AtomicReference<>();
         long length = 12L * MIB;
-        try (S3ObjectStore store = server.storeBuilder().prefix("damaged-" + signed).partSize(5 * MIB)
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("damaged-" + signed).partSize(5 * MIB)
                 .signPayloads(signed).httpWrapper(http -> {
                     damaging.set(new DamagingHttpClient(http, 2));
                     return damaging.get();
@@ -191,7 +184,7 @@ class S3FaultTest {
     @Test
     void bodyDamagedOnEveryAttemptFailsAsRetryableAndStoresNothing() throws Exception {
         for (boolean sha256Header : new boolean[] {false, true}) {
-            try (S3ObjectStore store = server.storeBuilder().prefix("always-damaged").maxAttempts(2)
+            try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("always-damaged").maxAttempts(2)
                     .sha256Checksums(sha256Header).httpWrapper(http -> new DamagingHttpClient(http, 100)).build()) {
                 StorageException e = (StorageException) catchThrowable(
                         () -> store.put("snap.zip", TestData.stream(1000, 3), 1000));
@@ -274,12 +267,13 @@ class S3FaultTest {
 
     private static void assertNoSecret(Throwable e, LogCapture logs) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            assertThat(String.valueOf(t.getMessage())).doesNotContain(server.secretKey()).doesNotContain(WRONG_SECRET);
+            assertThat(String.valueOf(t.getMessage())).doesNotContain(S3PROXY.server().secretKey())
+                    .doesNotContain(WRONG_SECRET);
             for (Throwable s : t.getSuppressed()) {
-                assertThat(String.valueOf(s.getMessage())).doesNotContain(server.secretKey())
+                assertThat(String.valueOf(s.getMessage())).doesNotContain(S3PROXY.server().secretKey())
                         .doesNotContain(WRONG_SECRET);
             }
         }
-        assertThat(logs.text()).doesNotContain(server.secretKey()).doesNotContain(WRONG_SECRET);
+        assertThat(logs.text()).doesNotContain(S3PROXY.server().secretKey()).doesNotContain(WRONG_SECRET);
     }
 }

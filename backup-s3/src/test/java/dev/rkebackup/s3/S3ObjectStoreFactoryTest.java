@@ -1,5 +1,7 @@
 package dev.rkebackup.s3;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.rkebackup.s3.support.S3ProxyExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -11,43 +13,29 @@ import dev.rkebackup.core.storage.ObjectStores;
 import dev.rkebackup.s3.support.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code s3://} locations: ServiceLoader discovery, options, credentials from the environment, bad input. */
 @Timeout(60)
 class S3ObjectStoreFactoryTest {
-    @TempDir
-    static Path dir;
-    static S3ProxyServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = S3ProxyServer.http(dir.resolve("s3"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final S3ProxyExtension S3PROXY = new S3ProxyExtension();
 
     private S3ObjectStoreFactory factory() {
-        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", server.accessKey(),
-                "AWS_SECRET_ACCESS_KEY", server.secretKey());
+        Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", S3PROXY.server().accessKey(),
+                "AWS_SECRET_ACCESS_KEY", S3PROXY.server().secretKey());
         return new S3ObjectStoreFactory(env::get);
     }
 
     @Test
     void uriWithEndpointRegionAndPathStyleReachesTheServer() throws Exception {
-        URI uri = URI.create("s3://backups/rke/prod?endpoint=" + server.endpoint()
+        URI uri = URI.create("s3://backups/rke/prod?endpoint=" + S3PROXY.server().endpoint()
                 + "&region=eu-central-1&path-style=true&part-size-mib=8&concurrency=2");
         try (ObjectStore store = factory().create(uri)) {
-            assertThat(store.describe()).isEqualTo("s3://backups/rke/prod (endpoint " + server.endpoint() + ")");
+            assertThat(store.describe())
+                    .isEqualTo("s3://backups/rke/prod (endpoint " + S3PROXY.server().endpoint() + ")");
             store.put("a.zip", new ByteArrayInputStream(new byte[] {1, 2}), 2);
             assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly("a.zip");
             assertThat(((S3ObjectStore) store).s3Key("a.zip")).isEqualTo("rke/prod/a.zip");
@@ -57,9 +45,9 @@ class S3ObjectStoreFactoryTest {
     @Test
     void serviceLoaderFindsTheFactoryAndTheDefaultChainReadsCredentials() throws Exception {
         // ObjectStores.open uses the process environment; the SDK's default chain also reads these properties
-        System.setProperty("aws.accessKeyId", server.accessKey());
-        System.setProperty("aws.secretAccessKey", server.secretKey());
-        try (ObjectStore store = ObjectStores.open("s3://backups/loader?endpoint=" + server.endpoint())) {
+        System.setProperty("aws.accessKeyId", S3PROXY.server().accessKey());
+        System.setProperty("aws.secretAccessKey", S3PROXY.server().secretKey());
+        try (ObjectStore store = ObjectStores.open("s3://backups/loader?endpoint=" + S3PROXY.server().endpoint())) {
             assertThat(store).isInstanceOf(S3ObjectStore.class);
             store.put("x", new ByteArrayInputStream(new byte[] {1}), 1);
             assertThat(store.stat("x")).isPresent();
@@ -156,7 +144,7 @@ class S3ObjectStoreFactoryTest {
 
     @Test
     void callerBuiltClientIsUsedAsIsAndNotClosed() throws Exception {
-        try (var client = RawS3.client(server)) {
+        try (var client = RawS3.client(S3PROXY.server())) {
             try (S3ObjectStore store = S3ObjectStore.builder().bucket(S3ProxyServer.BUCKET).prefix("own-client")
                     .client(client).build()) {
                 store.put("k", new ByteArrayInputStream(new byte[] {5}), 1);
@@ -166,7 +154,7 @@ class S3ObjectStoreFactoryTest {
             assertThat(client.headObject(b -> b.bucket(S3ProxyServer.BUCKET).key("own-client/k")).contentLength())
                     .isEqualTo(1L);
             assertThatThrownBy(() -> S3ObjectStore.builder().bucket("bucket").client(client)
-                    .endpoint(server.endpoint()).build()).isInstanceOf(IllegalStateException.class)
+                    .endpoint(S3PROXY.server().endpoint()).build()).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("configure the client instead");
         }
     }

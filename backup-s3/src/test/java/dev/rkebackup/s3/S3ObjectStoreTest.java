@@ -1,5 +1,7 @@
 package dev.rkebackup.s3;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.rkebackup.s3.support.S3ProxyExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +15,6 @@ import dev.rkebackup.s3.support.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
@@ -33,24 +31,14 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 @Timeout(60)
 class S3ObjectStoreTest {
     private static final int MIB = 1024 * 1024;
-    @TempDir
-    static Path dir;
-    static S3ProxyServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = S3ProxyServer.http(dir.resolve("s3"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final S3ProxyExtension S3PROXY = new S3ProxyExtension();
 
     @Test
     void largeObjectGoesUpInParallelPartsAndComesBackIdentical() throws Exception {
         long length = 23L * MIB + 12345; // 5 parts of 5 MiB, the last one short
-        try (S3ObjectStore store = server.storeBuilder().prefix("mp").partSize(5 * MIB).concurrency(3).build()) {
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("mp").partSize(5 * MIB).concurrency(3)
+                .build()) {
             store.put("big.bin", TestData.stream(length, 1), length);
             assertThat(store.stat("big.bin")).get().extracting(ObjectInfo::size).isEqualTo(length);
             try (InputStream in = store.open("big.bin")) {
@@ -63,7 +51,7 @@ class S3ObjectStoreTest {
     @Test
     void objectsBelowTheMultipartThresholdAreStreamedInOnePut() throws Exception {
         long length = 9L * MIB + 3;
-        try (S3ObjectStore store = server.storeBuilder().prefix("streamed").partSize(5 * MIB)
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("streamed").partSize(5 * MIB)
                 .multipartThreshold(64L * MIB).build()) {
             store.put("one.zip", TestData.stream(length, 41), length);
             assertThat(TestData.sha256(store.open("one.zip"))).isEqualTo(TestData.sha256(TestData.stream(length, 41)));
@@ -85,7 +73,7 @@ class S3ObjectStoreTest {
         long single = 3L * MIB + 1;
         long streamed = 9L * MIB + 3;
         long multi = 23L * MIB + 5;
-        try (S3ObjectStore store = server.storeBuilder().prefix("unsigned").partSize(5 * MIB).concurrency(2)
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("unsigned").partSize(5 * MIB).concurrency(2)
                 .signPayloads(false).multipartThreshold(10L * MIB).httpWrapper(h -> {
                     rec.set(new RecordingHttpClient(h));
                     return rec.get();
@@ -113,7 +101,7 @@ class S3ObjectStoreTest {
 
     @Test
     void emptyAndSmallObjects() throws Exception {
-        try (S3ObjectStore store = server.storeBuilder().prefix("small").build()) {
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("small").build()) {
             store.put("empty", new ByteArrayInputStream(new byte[0]), 0);
             store.put("a/b/c.json", new ByteArrayInputStream("{}".getBytes()), 2);
             assertThat(store.stat("empty")).get().extracting(ObjectInfo::size).isEqualTo(0L);
@@ -126,9 +114,9 @@ class S3ObjectStoreTest {
 
     @Test
     void prefixKeepsStoresApartAndMapsKeys() throws Exception {
-        try (S3ObjectStore a = server.storeBuilder().prefix("/tenant-a/").build();
-                S3ObjectStore b = server.storeBuilder().prefix("tenant-b").build();
-                S3ObjectStore root = server.storeBuilder().build()) {
+        try (S3ObjectStore a = S3PROXY.server().storeBuilder().prefix("/tenant-a/").build();
+                S3ObjectStore b = S3PROXY.server().storeBuilder().prefix("tenant-b").build();
+                S3ObjectStore root = S3PROXY.server().storeBuilder().build()) {
             a.put("x", new ByteArrayInputStream(new byte[] {1}), 1);
             b.put("x", new ByteArrayInputStream(new byte[] {2, 2}), 2);
             assertThat(a.prefix()).isEqualTo("tenant-a");
@@ -144,7 +132,7 @@ class S3ObjectStoreTest {
 
     @Test
     void deleteManyInBatches() throws Exception {
-        try (S3ObjectStore store = server.storeBuilder().prefix("many").build()) {
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("many").build()) {
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 keys.add("k" + i);
@@ -157,7 +145,7 @@ class S3ObjectStoreTest {
 
     @Test
     void streamShorterThanDeclaredStoresNothingAndLeavesNoParts() throws Exception {
-        try (S3ObjectStore store = server.storeBuilder().prefix("short").partSize(5 * MIB).build()) {
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("short").partSize(5 * MIB).build()) {
             assertThatThrownBy(() -> store.put("s.bin", TestData.stream(12L * MIB, 2), 13L * MIB))
                     .isInstanceOf(StorageException.class).hasMessageContaining("ended after 12582912 of 13631488");
             assertThatThrownBy(() -> store.put("t.bin", TestData.stream(MIB, 2), 1000))
@@ -171,7 +159,7 @@ class S3ObjectStoreTest {
 
     @Test
     void failingSourceStreamAbortsTheUpload() throws Exception {
-        try (S3ObjectStore store = server.storeBuilder().prefix("failing").partSize(5 * MIB).build()) {
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("failing").partSize(5 * MIB).build()) {
             InputStream failing = new java.io.FilterInputStream(TestData.stream(20L * MIB, 3)) {
                 long read;
 
@@ -195,9 +183,9 @@ class S3ObjectStoreTest {
 
     @Test
     void staleMultipartUploadsAreListedAndAborted() throws Exception {
-        try (S3ObjectStore store = server.storeBuilder().prefix("stale").build();
-                S3ObjectStore other = server.storeBuilder().prefix("elsewhere").build()) {
-            RawS3.Starter raw = RawS3.of(server);
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("stale").build();
+                S3ObjectStore other = S3PROXY.server().storeBuilder().prefix("elsewhere").build()) {
+            RawS3.Starter raw = RawS3.of(S3PROXY.server());
             String id = raw.startUpload("stale/left-behind.zip");
             String otherId = raw.startUpload("elsewhere/keep.zip");
             List<MultipartUploadInfo> pending = store.listMultipartUploads();
@@ -214,7 +202,7 @@ class S3ObjectStoreTest {
     @Test
     void concurrentPutsShareTheBoundedBuffers() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (S3ObjectStore store = server.storeBuilder().prefix("concurrent").partSize(5 * MIB).concurrency(2)
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("concurrent").partSize(5 * MIB).concurrency(2)
                 .build()) {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -239,7 +227,7 @@ class S3ObjectStoreTest {
 
     @Test
     void missingObjectIsNotFound() throws Exception {
-        try (S3ObjectStore store = server.storeBuilder().prefix("none").build()) {
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("none").build()) {
             assertThat(store.stat("nope")).isEmpty();
             assertThatThrownBy(() -> store.open("nope")).isInstanceOf(ObjectNotFoundException.class)
                     .hasMessageContaining("'nope'").hasMessageContaining("s3://backups/none");
@@ -249,7 +237,7 @@ class S3ObjectStoreTest {
 
     @Test
     void badKeysAndArgumentsAreRejectedBeforeAnyRequest() throws Exception {
-        try (S3ObjectStore store = server.storeBuilder().build()) {
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().build()) {
             assertThatThrownBy(() -> store.put("../x", new ByteArrayInputStream(new byte[0]), 0))
                     .isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> store.put("x", new ByteArrayInputStream(new byte[0]), -1))
@@ -261,9 +249,10 @@ class S3ObjectStoreTest {
 
     @Test
     void describeNamesBucketPrefixAndEndpointButNoCredentials() throws Exception {
-        try (S3ObjectStore store = server.storeBuilder().prefix("d").build()) {
-            assertThat(store.describe()).isEqualTo("s3://backups/d (endpoint " + server.endpoint() + ")");
-            assertThat(store.toString()).doesNotContain(server.secretKey()).doesNotContain(server.accessKey());
+        try (S3ObjectStore store = S3PROXY.server().storeBuilder().prefix("d").build()) {
+            assertThat(store.describe()).isEqualTo("s3://backups/d (endpoint " + S3PROXY.server().endpoint() + ")");
+            assertThat(store.toString()).doesNotContain(S3PROXY.server().secretKey())
+                    .doesNotContain(S3PROXY.server().accessKey());
         }
     }
 
