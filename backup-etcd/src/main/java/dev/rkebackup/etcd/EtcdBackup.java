@@ -12,6 +12,7 @@ import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
 import dev.rkebackup.etcd.internal.RkeZipStream;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.exec.SnapshotNames;
@@ -171,7 +172,7 @@ public final class EtcdBackup {
             }
             setNotes.add("stored with --allow-older-revision: " + older.getMessage().split(":")[0]);
         }
-        SnapshotLayout layout = version.zipsSnapshots() ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
+        SnapshotLayout layout = version.has(RkeFeature.ZIPPED_SNAPSHOTS) ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
         String fileName = version.snapshotFileName(snapshotName);
         String path = "snapshots/" + fileName;
         SetMetadata meta = SetMetadata.of(config.clusterName()).withRkeVersion(version.toString())
@@ -188,7 +189,7 @@ public final class EtcdBackup {
         Manifest manifest;
         try (BackupSetWriter w = repository.newSet(meta)) {
             String failure = streamSnapshot(w, members, before.host(), layout, snapshotName, path,
-                    version.embedsStateInSnapshot() ? state : null);
+                    version.has(RkeFeature.STATE_IN_SNAPSHOT) ? state : null);
             if (failure != null) {
                 return new Attempt(null, failure);
             }
@@ -301,7 +302,7 @@ public final class EtcdBackup {
             credentials.requireValidAt(clock.instant());
             return credentials;
         }
-        if (!version.usesStateFile()) {
+        if (!version.has(RkeFeature.STATE_FILE)) {
             throw new InvalidInputException("RKE " + version + " keeps no .rkestate (added in v0.2.0), so the etcd"
                     + " certificates are not on this machine; back up with rke instead (leave out --from-etcd)");
         }
