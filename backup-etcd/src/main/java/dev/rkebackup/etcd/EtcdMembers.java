@@ -124,6 +124,17 @@ public final class EtcdMembers implements AutoCloseable {
      * @return the verdict with each member's status and hash
      */
     public MemberAgreement agree() {
+        // right after a leader fails the others still name it until the election (about a second) is over
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        MemberAgreement a = agreeOnce();
+        while (a.leaderless() && System.nanoTime() < deadline) {
+            sleep(300);
+            a = agreeOnce();
+        }
+        return a;
+    }
+
+    private MemberAgreement agreeOnce() {
         List<MemberStatus> statuses = status();
         List<String> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -151,7 +162,8 @@ public final class EtcdMembers implements AutoCloseable {
                     + " of " + quorum + " is needed. Check that etcd runs on the nodes and that the .rkestate"
                     + " certificates belong to this cluster");
         } else if (same.stream().noneMatch(MemberStatus::isLeader)) {
-            problems.add("no member of cluster " + clusterHex + " is the leader; wait for an election and try again");
+            problems.add(MemberAgreement.NO_LEADER + " of cluster " + clusterHex + "; wait for an election and try"
+                    + " again");
         }
         long revision = 0;
         Map<String, Long> hashes = new LinkedHashMap<>();

@@ -17,6 +17,8 @@ import java.util.Objects;
  */
 public record MemberAgreement(List<MemberStatus> members, String clusterId, long revision, Map<String, Long> hashes,
         List<String> problems, List<String> warnings) {
+    static final String NO_LEADER = "no answering member is the leader";
+
     /** Validates and copies. */
     public MemberAgreement {
         members = List.copyOf(members);
@@ -33,6 +35,10 @@ public record MemberAgreement(List<MemberStatus> members, String clusterId, long
      */
     public boolean ok() {
         return problems.isEmpty();
+    }
+
+    boolean leaderless() {
+        return problems.stream().anyMatch(p -> p.startsWith(NO_LEADER));
     }
 
     /**
