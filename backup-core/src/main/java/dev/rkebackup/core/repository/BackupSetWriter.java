@@ -4,6 +4,7 @@ import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.StorageException;
+import dev.rkebackup.core.crypto.SetCipher;
 import dev.rkebackup.core.internal.BackgroundHashing;
 import dev.rkebackup.core.internal.Listeners;
 import dev.rkebackup.core.internal.ManifestCodec;
@@ -51,10 +52,13 @@ public final class BackupSetWriter implements AutoCloseable {
     private final List<String> pathsInFlight = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<String, StoreConfirmation> confirmations = new java.util.HashMap<>();
+    private final SetCipher cipher;
     private boolean finished;
 
-    BackupSetWriter(BackupRepository repository, String setId, Instant createdAt, SetMetadata metadata) {
+    BackupSetWriter(BackupRepository repository, String setId, Instant createdAt, SetMetadata metadata,
+            SetCipher cipher) {
         this.repository = repository;
+        this.cipher = cipher;
         this.setId = setId;
         this.createdAt = createdAt;
         this.metadata = metadata;
@@ -143,16 +147,17 @@ public final class BackupSetWriter implements AutoCloseable {
             Hashed h = new Hashed(new BackgroundHashing(content.open(), List.of(List.of(sha::update)),
                     repository.listener(), path, length), sha);
             last.set(h);
-            return h.stream;
+            return cipher.encrypt(h.stream, path, length); // closing it closes the hashing stream
         };
         boolean ok = false;
         long count = 0;
         try {
+            long storedLength = cipher.storedSize(length);
             if (reopenable) {
-                store.put(key, hashed, length);
+                store.put(key, hashed, storedLength);
             } else {
                 try (InputStream in = hashed.open()) {
-                    store.put(key, in, length);
+                    store.put(key, in, storedLength);
                 }
             }
             Hashed h = last.get();
@@ -162,14 +167,15 @@ public final class BackupSetWriter implements AutoCloseable {
                 throw new IntegrityException("artifact '" + path + "' yielded " + count + " bytes, "
                         + length + " were declared; nothing was stored");
             }
-            StoreConfirmation confirmation = store.confirm(key, length).orElse(null);
+            // the store confirms the stored (encrypted) bytes it received; they were made from the bytes hashed
+            StoreConfirmation confirmation = store.confirm(key, storedLength).orElse(null);
             if (confirmation == null) {
                 ObjectInfo stored = store.stat(key).orElseThrow(() -> new IntegrityException(
                         "artifact '" + path + "' is not visible in " + store.describe()
                                 + " right after it was written; check the store"));
-                if (stored.size() != length) {
+                if (stored.size() != storedLength) {
                     throw new IntegrityException("artifact '" + path + "' was stored with " + stored.size()
-                            + " bytes instead of " + length + "; check the store");
+                            + " bytes instead of " + storedLength + "; check the store");
                 }
             }
             ArtifactEntry entry = new ArtifactEntry(path, kind, length,
@@ -346,7 +352,7 @@ public final class BackupSetWriter implements AutoCloseable {
                     metadata, complete, notes, entries);
             finished = true;
         }
-        byte[] json = ManifestCodec.write(m);
+        byte[] json = repository.sealManifest(setId, createdAt, cipher, ManifestCodec.write(m));
         String key = repository.key(setId, BackupRepository.MANIFEST_NAME);
         try {
             repository.store().put(key, new ByteArrayInputStream(json), json.length);

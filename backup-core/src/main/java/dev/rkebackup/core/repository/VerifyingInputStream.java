@@ -33,9 +33,10 @@ final class VerifyingInputStream extends FilterInputStream {
         this.key = key;
     }
 
-    static InputStream open(BackupRepository repo, String setId, ArtifactEntry entry) {
+    static InputStream open(BackupRepository repo, String setId, ArtifactEntry entry,
+            dev.rkebackup.core.crypto.SetCipher cipher) {
         String key = repo.key(setId, entry.path());
-        InputStream raw = open(repo.store(), key, entry.size());
+        InputStream raw = cipher.decrypt(open(repo.store(), key, cipher.storedSize(entry.size())), entry.path());
         Listeners.started(repo.listener(), entry.path(), entry.size());
         VerifyingInputStream in = new VerifyingInputStream(
                 new HashingInputStream(raw, repo.listener(), entry.path(), entry.size()), entry, key);

@@ -10,6 +10,8 @@ import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
+import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.ConfigInspector;
@@ -111,14 +113,15 @@ public final class RkeBackup {
      * @param runner the {@code rke} runner
      * @param request the snapshot request (its config file should be the one this job backs up)
      * @return what was stored, with the snapshot result
-     * @throws BackupException if the snapshot failed, or as {@link #collect(String)}
+     * @throws SnapshotFailedException if the snapshot failed on every host; nothing is stored then
+     * @throws BackupException as {@link #collect(String)}
      */
     public BackupResult snapshotAndCollect(RkeRunner runner, SnapshotSaveRequest request) {
         SnapshotResult snap = runner.snapshotSave(request);
         if (!snap.isSuccess() && snap.expectedFiles().isEmpty()) {
-            throw new BackupException("rke etcd snapshot-save " + snap.snapshotName() + " failed ("
+            throw new SnapshotFailedException("rke etcd snapshot-save " + snap.snapshotName() + " failed ("
                     + snap.status() + "): " + snap.failureMessage().orElse("see the rke output")
-                    + "; nothing was collected. Fix the cause shown by rke and run the backup again");
+                    + "; nothing was collected. Fix the cause shown by rke and run the backup again", snap);
         }
         if (!snap.isSuccess()) {
             LOG.warn("snapshot {} ended with {}; collecting from the hosts that have it", snap.snapshotName(),
@@ -129,8 +132,9 @@ public final class RkeBackup {
 
     private BackupResult run(String snapshotName, SnapshotResult snap) {
         SnapshotNames.requireValid(snapshotName);
-        if (!version.supportsSnapshots()) {
-            throw new InvalidInputException("RKE " + version + " cannot take etcd snapshots (added in v0.1.7);"
+        if (!version.has(RkeFeature.SNAPSHOTS)) {
+            throw new InvalidInputException("RKE " + version + " cannot take etcd snapshots (added in "
+                    + RkeFeature.SNAPSHOTS.since() + ");"
                     + " upgrade RKE first");
         }
         Path configFile = config.sourcePath().orElseThrow(() -> new InvalidInputException(
@@ -166,14 +170,17 @@ public final class RkeBackup {
                     missing, "cluster config");
             if (effective.restoreArtifacts().contains(RestoreArtifact.STATE_FILE)) {
                 Path state = config.stateFilePath().orElseThrow();
-                boolean inSnapshot = snapshots.stateInSnapshot();
+                // only from v1.1.5 does snapshot-restore read the state from the zip; before, the local file is
+                // required whatever the zip holds (rke-facts 5.1)
+                boolean inSnapshot = snapshots.stateInSnapshot() && RestoreGuide.of(version).stateMayComeFromSnapshot();
                 boolean stored = addLocal(w, state, state.getFileName().toString(), ArtifactKind.RKESTATE,
                         !inSnapshot, missing, "cluster state file");
                 if (!stored && inSnapshot) {
                     w.note("local state file " + state + " is missing; the snapshot zip carries the state"
                             + " (RKE " + version + " restores from it)");
                 }
-                if (stored && version.embedsStateInSnapshot() && !inSnapshot && !snapshots.stored().isEmpty()) {
+                if (stored && version.has(RkeFeature.STATE_IN_SNAPSHOT) && !inSnapshot
+                        && !snapshots.stored().isEmpty()) {
                     w.note("the snapshot zip has no /etc/kubernetes/" + snapshotName + ".rkestate entry"
                             + (version.recurringSnapshotsLackState() ? " (known for this RKE version, rancher#48253)"
                             : "") + "; the local state file " + state + " was stored instead");

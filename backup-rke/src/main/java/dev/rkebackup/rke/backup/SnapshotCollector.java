@@ -4,6 +4,7 @@ import dev.rkebackup.core.repository.ArtifactEntry;
 import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupSetWriter;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.NodeAccessException;
@@ -54,7 +55,7 @@ final class SnapshotCollector {
         this.snapshotName = snapshotName;
         this.fileName = version.snapshotFileName(snapshotName);
         this.remotePath = directory + "/" + fileName;
-        this.layout = version.zipsSnapshots() ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
+        this.layout = version.has(RkeFeature.ZIPPED_SNAPSHOTS) ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
     }
 
     Outcome collect(CollectionStrategy strategy) {

@@ -2,11 +2,13 @@ package dev.rkebackup.rke.exec;
 
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.Secret;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.BackupConfig;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.ConfigEditor;
 import dev.rkebackup.rke.config.S3BackupConfig;
+import dev.rkebackup.rke.exec.internal.ChildEnvironment;
 import dev.rkebackup.rke.exec.internal.OutputPipeline;
 import dev.rkebackup.rke.exec.internal.ProcessRunner;
 import dev.rkebackup.rke.exec.internal.Redactor;
@@ -56,8 +58,6 @@ public final class RkeRunner {
     private final Path workDirectory;
     private final Clock clock;
     private final Map<String, String> environment;
-    private static final List<String> SECRET_ENV = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN");
 
     private RkeRunner(Builder b) {
         this.binary = b.binary;
@@ -65,13 +65,8 @@ public final class RkeRunner {
         this.listener = b.listener;
         this.workDirectory = b.workDirectory;
         this.clock = b.clock;
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.remove("RKE_CONFIG"); // --config is always passed; a stray RKE_CONFIG must not confuse anyone reading env
-        // rke reads no cloud credentials from the environment; do not hand ours to it (or to what it starts)
-        for (String secret : SECRET_ENV) {
-            env.remove(secret);
-        }
-        this.environment = Map.copyOf(env);
+        // only what rke needs; no credential, no RKE_CONFIG (--config is always passed)
+        this.environment = ChildEnvironment.filter(System.getenv());
     }
 
     /**
@@ -114,22 +109,22 @@ public final class RkeRunner {
         Path config = request.configFile().toAbsolutePath();
         ClusterConfig cfg = ClusterConfig.load(config);
         cfg.requireEtcdNodes();
-        VersionGate.require(v.supportsSnapshots(), "rke etcd snapshot-restore", "v0.1.7",
+        VersionGate.require(RkeFeature.SNAPSHOTS, "rke etcd snapshot-restore",
                 "older versions cannot restore snapshots", v, binary.path());
         List<String> argv = new ArrayList<>(List.of(binary.path().toString(), "etcd", "snapshot-restore",
                 "--config", config.toString(), "--name", request.name()));
         if (request.useLocalState()) {
-            VersionGate.require(v.supportsUseLocalState(), "--use-local-state", "v1.1.5",
+            VersionGate.require(RkeFeature.STATE_IN_SNAPSHOT, "--use-local-state",
                     "older versions have no such flag", v, binary.path());
             argv.add("--use-local-state");
         }
         if (request.certDir().isPresent()) {
-            VersionGate.require(v.supportsUseLocalState(), "--cert-dir for snapshot-restore", "v1.1.5",
+            VersionGate.require(RkeFeature.STATE_IN_SNAPSHOT, "--cert-dir for snapshot-restore",
                     "older versions have no such flag", v, binary.path());
             argv.addAll(List.of("--cert-dir", request.certDir().get().toAbsolutePath().toString()));
         }
         if (request.customCerts()) {
-            VersionGate.require(v.supportsUseLocalState(), "--custom-certs for snapshot-restore", "v1.1.5",
+            VersionGate.require(RkeFeature.STATE_IN_SNAPSHOT, "--custom-certs for snapshot-restore",
                     "older versions have no such flag", v, binary.path());
             argv.add("--custom-certs");
         }
@@ -242,7 +237,7 @@ public final class RkeRunner {
      */
     public RecurringSnapshotsResult applyRecurringSnapshots(Path configFile, UnaryOperator<ConfigEditor> edits) {
         Path config = configFile.toAbsolutePath();
-        VersionGate.require(binary.version().supportsSnapshots(), "Recurring etcd snapshots", "v0.1.7",
+        VersionGate.require(RkeFeature.SNAPSHOTS, "Recurring etcd snapshots",
                 "older versions cannot take snapshots", binary.version(), binary.path());
         ConfigEditor editor = edits.apply(ConfigEditor.of(ClusterConfig.load(config)));
         Path backup = null;
@@ -283,7 +278,8 @@ public final class RkeRunner {
         }
         LOG.info("{} ended with {} (exit code {}) after {} s", cmd.kind(), status, ex.exitCode(),
                 ex.elapsed().toSeconds());
-        return new RkeRunResult(status, confirmed, ex.exitCode(), fatal.get(), ex.elapsed(), cmd, lines);
+        String failure = ex.timedOut() ? SnapshotSaver.timedOut(runTimeout) : fatal.get();
+        return new RkeRunResult(status, confirmed, ex.exitCode(), failure, ex.elapsed(), cmd, lines);
     }
 
     ProcessRunner.Execution execute(RkeCommand cmd, Duration runTimeout, OutputPipeline pipeline) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rkebackup.core.CommandException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.Secret;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.BackupConfig;
 import dev.rkebackup.rke.config.ClusterConfig;
@@ -39,7 +40,7 @@ final class SnapshotSaver {
     SnapshotResult save(SnapshotSaveRequest request) {
         RkeBinary binary = runner.binary();
         RkeVersion version = binary.version();
-        VersionGate.require(version.supportsSnapshots(), "rke etcd snapshot-save", "v0.1.7",
+        VersionGate.require(RkeFeature.SNAPSHOTS, "rke etcd snapshot-save",
                 "older versions have no etcd snapshot command", version, binary.path());
         Path configFile = request.configFile().toAbsolutePath();
         ClusterConfig config = ClusterConfig.load(configFile);
@@ -59,10 +60,11 @@ final class SnapshotSaver {
             }
         }
         warnIfBackupDisabled(config, configFile);
-        if (version.embedsStateInSnapshot() && config.stateFilePath().filter(Files::isRegularFile)
+        if (version.has(RkeFeature.STATE_IN_SNAPSHOT) && config.stateFilePath().filter(Files::isRegularFile)
                 .isEmpty()) {
             LOG.warn("{} has no {} next to it: snapshot {} will not contain the cluster state, and a restore will "
-                    + "need the state file from elsewhere. Retrieve it with 'rke util get-state-file' (v1.2.5+).",
+                    + "need the state file from elsewhere. Retrieve it with 'rke util get-state-file' ("
+                    + RkeFeature.GET_STATE_FILE.since() + "+) or copy it from where 'rke up' ran.",
                     configFile, config.stateFilePath().map(Path::getFileName).orElse(null), name);
         }
         List<Secret> secrets = new ArrayList<>();
@@ -110,7 +112,8 @@ final class SnapshotSaver {
             SnapshotResult result = new SnapshotResult(o.status(), name, fileName,
                     s3 == null ? null : S3Settings.objectKey(s3, fileName), etcdHosts,
                     analyzer.findings().droppedHosts(), o.failedHosts(), o.failedHostCount(), o.uploadFailedHosts(),
-                    o.uploadFailedHostCount(), o.expectedHosts(), o.failureMessage(), ex.exitCode(), ex.elapsed(),
+                    o.uploadFailedHostCount(), o.expectedHosts(), ex.timedOut() ? timedOut(timeout)
+                    : o.failureMessage(), ex.exitCode(), ex.elapsed(),
                     command, pipeline.lines());
             report(result, timeout);
             return result;
@@ -155,6 +158,18 @@ final class SnapshotSaver {
                     r.failedHosts(), r.failedHostCount(), r.uploadFailedHostCount(), r.fileName(),
                     r.expectedFiles().keySet());
         }
+    }
+
+    /**
+     * The failure text of a run our timeout ended.
+     *
+     * @param timeout the timeout
+     * @return e.g. {@code rke timed out after 3s and was stopped with its child processes}
+     */
+    static String timedOut(Duration timeout) {
+        long s = timeout.toSeconds();
+        String n = s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s >= 120 ? s / 60 + "m" : s + "s";
+        return "rke timed out after " + n + " and was stopped with its child processes";
     }
 
     static CommandException startFailure(RkeCommand command, ProcessRunner.StartException e) {

@@ -1,5 +1,6 @@
 package dev.rkebackup.rke.backup;
 
+import dev.rkebackup.rke.RkeFeature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,7 +59,7 @@ class RkeBackupTest {
         assertThat(snap.sha256()).isEqualTo(sha256(c.snapshotFile("10.0.0.1", "nightly")));
         assertThat(m.artifacts(ArtifactKind.CLUSTER_CONFIG)).singleElement()
                 .satisfies(a -> assertThat(a.path()).isEqualTo("rancher-cluster.yml"));
-        if (c.version.usesStateFile()) {
+        if (c.version.has(RkeFeature.STATE_FILE)) {
             assertThat(m.artifacts(ArtifactKind.RKESTATE)).singleElement()
                     .satisfies(a -> assertThat(a.path()).isEqualTo("rancher-cluster.rkestate"));
             assertThat(m.artifacts(ArtifactKind.PKI_BUNDLE)).isEmpty();
@@ -66,9 +67,9 @@ class RkeBackupTest {
             assertThat(m.artifacts(ArtifactKind.PKI_BUNDLE)).hasSize(1);
             assertThat(m.artifacts(ArtifactKind.RKESTATE)).isEmpty();
         }
-        if (c.version.zipsSnapshots()) {
+        if (c.version.has(RkeFeature.ZIPPED_SNAPSHOTS)) {
             assertThat(snap.attributes()).containsEntry("stateEntry",
-                    String.valueOf(c.version.embedsStateInSnapshot()));
+                    String.valueOf(c.version.has(RkeFeature.STATE_IN_SNAPSHOT)));
         }
         assertThat(r.nodes()).extracting(NodeReport::status).containsExactly(NodeReport.Status.OK,
                 NodeReport.Status.NOT_NEEDED, NodeReport.Status.NOT_NEEDED);
