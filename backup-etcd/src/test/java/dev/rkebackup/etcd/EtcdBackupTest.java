@@ -16,6 +16,7 @@ import dev.rkebackup.etcd.testing.CuttingProxy;
 import dev.rkebackup.etcd.testing.RkeEtcdCluster;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
+import dev.rkebackup.rke.node.testing.SshNodes;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -283,6 +284,25 @@ class EtcdBackupTest {
             assertThat(r.agreement().hashes()).hasSize(2);
         } finally {
             ETCD.startMember(2);
+        }
+    }
+
+    @Test
+    @Order(10)
+    void throughAnSshForwardToEachNode() throws Exception {
+        ClusterConfig config = config(ETCD.addresses());
+        BackupRepository repo = repo();
+        try (SshNodes ssh = SshNodes.start(dir.resolve("ssh"), 3, SshNodes.KeyType.RSA)) {
+            // each node's etcd is "127.0.0.1:2379 on the node"; here the nodes share one host, so each SSH server
+            // forwards to its own member's address; TLS is still verified against 'localhost'
+            EtcdTargets t = EtcdTargets.viaSsh(n -> ssh.endpoint(ETCD.addresses().indexOf(n.address())).build())
+                    .port(ETCD.clientPort())
+                    .address(n -> InetSocketAddress.createUnresolved(n.address(), ETCD.clientPort()));
+            EtcdBackupResult r = EtcdBackup.builder(config, V163, repo).targets(t).build().run("over-ssh");
+            assertThat(r.ok()).isTrue();
+            assertThat(r.agreement().hashes()).hasSize(3);
+            assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0).source().path())
+                    .contains("via SSH");
         }
     }
 }
