@@ -58,7 +58,16 @@ public final class RkeRunner {
     private final Clock clock;
     private final Map<String, String> environment;
     private static final List<String> SECRET_ENV = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN");
+            "AWS_SESSION_TOKEN", "RKE_BACKUP_PASSWORD", "RKE_BACKUP_PASSWORD_FILE");
+
+    /** This process's environment without the secrets rke never needs (cloud keys, the repository password). */
+    static Map<String, String> childEnvironment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        for (String secret : SECRET_ENV) {
+            env.remove(secret);
+        }
+        return env;
+    }
 
     private RkeRunner(Builder b) {
         this.binary = b.binary;
@@ -66,12 +75,9 @@ public final class RkeRunner {
         this.listener = b.listener;
         this.workDirectory = b.workDirectory;
         this.clock = b.clock;
-        Map<String, String> env = new HashMap<>(System.getenv());
+        // rke reads no cloud credentials or repository password from the environment; do not hand ours to it
+        Map<String, String> env = childEnvironment();
         env.remove("RKE_CONFIG"); // --config is always passed; a stray RKE_CONFIG must not confuse anyone reading env
-        // rke reads no cloud credentials from the environment; do not hand ours to it (or to what it starts)
-        for (String secret : SECRET_ENV) {
-            env.remove(secret);
-        }
         this.environment = Map.copyOf(env);
     }
 
