@@ -51,4 +51,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${SUDO[@]}" apt-get update -q
   "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+# Azurite (the Azure Storage emulator) comes from npm; the Azure store's tests start it on 127.0.0.1
+if ! command -v azurite-blob >/dev/null 2>&1; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "test.sh: installing npm (for the Azurite emulator)"
+    if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo -n); fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update -q
+    "${SUDO[@]}" apt-get install -y -q --no-install-recommends npm
+  fi
+  echo "test.sh: installing azurite (npm install -g azurite)"
+  if [ "$(id -u)" -eq 0 ]; then npm install -g --no-fund --no-audit azurite; else sudo -n npm install -g --no-fund --no-audit azurite; fi
+fi
 exec mvn -B -ntp -Dstyle.color=never verify "$@"
