@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. The tests start their own servers on 127.0.0.1 (etcd, OpenSSH, an S3-compatible
-# server in the JVM) and use the real s3cmd and aws clients, so this first makes sure the Debian packages that
+# server in the JVM) and use the real s3cmd, aws and age clients, so this first makes sure the Debian packages that
 # provide them are installed, installing the missing ones when it can (root, or password-less sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,8 @@ declare -A NEED=(
   [unzip]=unzip
   [sudo]=sudo
   [python3-yaml]=python3-yaml
+  [age]=age
+  [age-keygen]=age
 )
 have() {
   case "$1" in

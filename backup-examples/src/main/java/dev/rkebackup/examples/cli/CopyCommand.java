@@ -1,11 +1,15 @@
 package dev.rkebackup.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.SetCopy;
 import dev.rkebackup.core.storage.ObjectStore;
 import dev.rkebackup.core.storage.ObjectStores;
+import dev.rkebackup.crypto.Credential;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -39,6 +43,22 @@ final class CopyCommand implements Callable<Integer> {
         boolean all;
     }
 
+    @Option(names = "--from-password-file", paramLabel = "F",
+            description = "Password of an encrypted source repository: the first line of file F.")
+    Path fromPasswordFile;
+
+    @Option(names = "--from-age-identity", paramLabel = "F",
+            description = "Unlock an encrypted source repository with an age identity file.")
+    Path fromAgeIdentity;
+
+    @Option(names = "--to-password-file", paramLabel = "F",
+            description = "Password of an encrypted target repository (sets are re-encrypted with its keys).")
+    Path toPasswordFile;
+
+    @Option(names = "--to-age-identity", paramLabel = "F",
+            description = "Unlock an encrypted target repository with an age identity file.")
+    Path toAgeIdentity;
+
     @Option(names = "--dry-run", description = "Only tell which sets would be copied; write nothing.")
     boolean dryRun;
 
@@ -47,6 +67,19 @@ final class CopyCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** Keys come only from the --from-/--to- options: one environment variable cannot tell the two stores apart. */
+    private static Optional<Credential> key(Path passwordFile, Path ageIdentity, String side) {
+        if (passwordFile != null && ageIdentity != null) {
+            throw new ExitCodeException(RkeBackupCli.BAD_INPUT, "give " + side + "-password-file or " + side
+                    + "-age-identity, not both");
+        }
+        if (ageIdentity != null) {
+            return KeySources.credential(null, ageIdentity);
+        }
+        return passwordFile == null ? Optional.empty()
+                : Optional.of(Credential.password(KeySources.readPasswordFile(passwordFile, side + "-password-file")));
+    }
 
     @Override
     public Integer call() {
@@ -57,8 +90,10 @@ final class CopyCommand implements Callable<Integer> {
                 throw new ExitCodeException(RkeBackupCli.BAD_INPUT, "--from and --to name the same store ("
                         + source.describe() + "); give another --to");
             }
-            BackupRepository src = StoreOptions.repository(source);
-            BackupRepository dst = StoreOptions.repository(target);
+            BackupRepository src = StoreOptions.repo(source, key(fromPasswordFile, fromAgeIdentity, "--from"),
+                    ProgressListener.NONE);
+            BackupRepository dst = StoreOptions.repo(target, key(toPasswordFile, toAgeIdentity, "--to"),
+                    ProgressListener.NONE);
             SetCopy copy = SetCopy.between(src, dst);
             results = which.all ? copy.copyAll(dryRun) : List.of(copy.copy(which.setId, dryRun));
         }
