@@ -195,6 +195,14 @@ public final class BackupRepository {
         return new BackupSetWriter(this, id, now, metadata, set);
     }
 
+    /** Starts writing a copy of another repository's set: same id, creation time and metadata. */
+    BackupSetWriter newCopy(Manifest original) {
+        checkSetId(original.setId());
+        SetCipher set = protection().encrypted() ? requireCipher().newSet(original.setId()) : PlaintextSet.INSTANCE;
+        LOG.info("copying backup set {} into {} ({})", original.setId(), store.describe(), protection().label());
+        return new BackupSetWriter(this, original.setId(), original.createdAt(), original.metadata(), set);
+    }
+
     /**
      * Lists the sets whose manifests can be read, oldest first (by creation time, then id).
      *
