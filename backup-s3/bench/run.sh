@@ -15,6 +15,11 @@
 # Then JOBS='plain enc enc1m' (default; JOBS= skips it): the whole backup job (store + read-back verify, a fresh JVM,
 # -Xmx64m) through BackupRepository into the same server, plaintext and encrypted (Argon2id unlock, Tink AES-GCM-HKDF
 # 4 KiB / 1 MiB segments) side by side, with the encryption overhead.
+# CLI rows (the whole rke-backup process, `java -Xmx64m -jar rke-backup.jar`, launcher flags from
+# scripts/jvm-flags.txt): "cli" = `backup --local --no-snapshot` of a plain-layout snapshot to S3 (read + structure
+# check + SHA-256 + upload + confirmation from the server's ETag) and `fetch` back; "cli-rb" = the same with
+# `backup --read-back` (round 1's full download after the upload); "cli-enc" = an encrypted repository (init first).
+# Peak RSS of the CLI processes is printed too (GNU time).
 # Every time is wall-clock of the whole command, JVM or Python start-up included; each figure is the median of
 # ROUNDS rounds, and tools take turns within a round so that background load hits them alike.
 set -euo pipefail
@@ -42,9 +47,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building (mvn test-compile) and resolving class paths"
+echo "== building the CLI jar (mvn package) and resolving class paths"
+(cd "$root" && mvn -B -q -ntp -pl backup-examples -am package -DskipTests >"$work/mvn.log" 2>&1) \
+  || { cat "$work/mvn.log"; exit 1; }
+cli_jar="$root/backup-examples/target/rke-backup.jar"
 (cd "$root" && mvn -B -q -pl backup-s3 -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$work/test.cp" -DincludeScope=test >"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
+  -Dmdep.outputFile="$work/test.cp" -DincludeScope=test >>"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
 (cd "$root" && mvn -B -q -o -pl backup-s3 -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$work/runtime.cp" -DincludeScope=runtime >>"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
 (cd "$root" && mvn -B -q -pl backup-crypto -am test-compile dependency:build-classpath \
@@ -113,8 +121,22 @@ export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws
 unset AWS_CA_BUNDLE AWS_PROFILE || true
 export BENCH_ACCESS_KEY="$ak" BENCH_SECRET_KEY="$sk"
 
-echo "== creating a $SIZE_MIB MiB random file"
-head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$work/src.bin"
+echo "== creating a $SIZE_MIB MiB etcd snapshot in the plain layout (a real bbolt header, random pages, SHA-256 trailer)"
+mkdir -p "$work/snaps" "$work/cluster"
+python3 - "$root/samples/cluster/etcd-snapshots/demo-snapshot.zip" "$work/snaps/bench-snap" "$SIZE_MIB" <<'PY'
+import hashlib, os, sys, zipfile
+db = zipfile.ZipFile(sys.argv[1]).read("backup/demo-snapshot")[:-32]  # the real snapshot without its trailer
+size = int(sys.argv[3]) << 20
+h = hashlib.sha256()
+with open(sys.argv[2], "wb") as f:
+    f.write(db); h.update(db)
+    left = size - len(db)
+    while left > 0:
+        chunk = os.urandom(min(left, 1 << 22)); f.write(chunk); h.update(chunk); left -= len(chunk)
+    f.write(h.digest())
+PY
+ln "$work/snaps/bench-snap" "$work/src.bin"
+cp "$root/samples/cluster/rancher-cluster.yml" "$root/samples/cluster/rancher-cluster.rkestate" "$work/cluster/"
 src_sha="$(sha256sum "$work/src.bin" | cut -d' ' -f1)"
 
 curl_sig=(--aws-sigv4 "aws:amz:us-east-1:s3" -K "$work/curl.cfg" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -sf)
@@ -144,8 +166,32 @@ lib() { # lib VARIANT upload|download KEY FILE
   java -Xmx64m ${libopts[$v]} -cp "$lib_cp" dev.rkebackup.s3.bench.LibraryTransfer "$1" "$endpoint" bench "$2" "$3" \
     >"$work/$v.out" 2>>"$work/lib.err"
 }
+jvm_flags="$(grep -v '^#' "$root/scripts/jvm-flags.txt" 2>/dev/null | tr '\n' ' ')"
+cli() { # cli NAME ARGS...: the whole CLI process, its peak RSS (KiB) appended to $work/rss
+  local n="$1"; shift
+  local envs=(BENCH=1)
+  [[ "$n" != cli-enc* && "$n" != init ]] || envs+=(RKE_BACKUP_PASSWORD_FILE="$work/password")
+  # shellcheck disable=SC2086 # the flags are words
+  env "${envs[@]}" /usr/bin/time -f "$n %M" -a -o "$work/rss" java -Xmx64m $jvm_flags -jar "$cli_jar" "$@" >"$work/$n.out" \
+    2>>"$work/cli.err"
+}
+cli_store() { echo "s3://bench/$1?endpoint=$endpoint"; }
+cli_backup() { # cli_backup TOOL [extra args]
+  local t="$1"; shift
+  cli "$t-up" backup --config "$work/cluster/rancher-cluster.yml" --rke-version v0.2.4 --local \
+    --snapshot-dir "$work/snaps" --no-snapshot --name bench-snap --store "$(cli_store "$t")" --json "$@"
+}
+cli_fetch() {
+  local id
+  id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["setId"])' "$work/$1-up.out")"
+  rm -rf "$work/fetched"
+  cli "$1-down" fetch --store "$(cli_store "$1")" --set "$id" --dir "$work/fetched"
+  mv "$work/fetched/snapshots/bench-snap" "$work/dl.bin"
+}
 up() {
   case "$1" in
+    cli|cli-enc) cli_backup "$1" ;;
+    cli-rb) cli_backup "$1" --read-back ;;
     lib*) lib "$1" upload "$1.bin" "$work/src.bin" ;;
     s3cmd) s3cmd -c "$work/s3cfg" --no-progress -q put "$work/src.bin" s3://bench/s3cmd.bin ;;
     aws) "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 cp "$work/src.bin" s3://bench/aws.bin ;;
@@ -155,6 +201,7 @@ up() {
 down() {
   rm -f "$work/dl.bin"
   case "$1" in
+    cli*) cli_fetch "$1" ;;
     lib*) lib "$1" download "$1.bin" "$work/dl.bin" ;;
     s3cmd) s3cmd -c "$work/s3cfg" --no-progress -q --force get s3://bench/s3cmd.bin "$work/dl.bin" ;;
     aws) "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 cp s3://bench/aws.bin "$work/dl.bin" ;;
@@ -163,7 +210,12 @@ down() {
 }
 timed() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); python3 -c "print(f'{$t1-$t0:.3f}')"; }
 
-read -r -a tools <<<"${TOOLS:-library lib-unsig lib-1put lib-1put-u lib-1put-u-fast s3cmd aws curl}"
+read -r -a tools <<<"${TOOLS:-cli cli-rb cli-enc library lib-1put-u s3cmd aws curl}"
+if [[ " ${tools[*]} " == *" cli-enc "* ]]; then
+  head -c 24 /dev/urandom | base64 >"$work/password"
+  cli init init --store "$(cli_store cli-enc)" || { cat "$work/cli.err" >&2; exit 1; }
+fi
+: >"$work/rss"
 if [[ " ${tools[*]} " == *" lib-1put-u-fast "* ]]; then
   head -c 1048576 /dev/urandom >"$work/small.bin"
   java -Xmx64m -XX:ArchiveClassesAtExit="$work/lib.jsa" $one_put -Dbench.signPayloads=false -cp "$lib_cp" \
@@ -189,11 +241,12 @@ for r in $(seq 1 "$ROUNDS"); do
     printf '  round %s %-10s upload %7ss  download %7ss\n' "$r" "$t" "$u" "$d"
     rm -f "$work/dl.bin"
   done
-  "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 rm --recursive s3://bench/ >/dev/null
+  "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 rm --recursive s3://bench/ --exclude 'cli-enc/*' \
+    >/dev/null
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 - "$work/times" "$SIZE_MIB" <<'EOF'
+python3 - "$work/times" "$SIZE_MIB" "$work/rss" <<'EOF'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 mib = float(sys.argv[2])
@@ -210,7 +263,7 @@ for t in tools:
 peers = [p for p in ("s3cmd", "aws", "curl") if p in med]
 print("\nlibrary throughput / peer throughput (upload|download); targets: upload >= 1.5x the faster of"
       " s3cmd/aws and >= 0.9x curl")
-for lib in [t for t in tools if t.startswith("lib")]:
+for lib in [t for t in tools if t.startswith("lib") or t.startswith("cli")]:
     ratios = "  ".join(f"{p} {med[p][0] / med[lib][0]:4.2f}x|{med[p][1] / med[lib][1]:4.2f}x" for p in peers)
     verdict = ""
     if "s3cmd" in med and "aws" in med and "curl" in med:
@@ -218,7 +271,21 @@ for lib in [t for t in tools if t.startswith("lib")]:
         r_curl = med["curl"][0] / med[lib][0]
         verdict = (f"  => 1.5x CLI: {'PASS' if r_cli >= 1.5 else 'MISS'} ({r_cli:.2f}x),"
                    f" 0.9x curl: {'PASS' if r_curl >= 0.9 else 'MISS'} ({r_curl:.2f}x)")
+    if lib.startswith("cli") and "curl" in med:
+        verdict += f"; fetch 0.9x curl GET: {'PASS' if med['curl'][1] / med[lib][1] >= 0.9 else 'MISS'}"
     print(f"{lib:20} {ratios}{verdict}")
+rss = {}
+for line in open(sys.argv[3]):
+    parts = line.split()
+    if len(parts) == 2 and parts[1].isdigit():
+        rss[parts[0]] = max(rss.get(parts[0], 0), int(parts[1]))
+if rss:
+    print("\npeak RSS of the CLI processes (-Xmx64m), MiB: " + ", ".join(f"{k} {v / 1024:.0f}" for k, v in rss.items()))
+if "cli" in med and "cli-rb" in med and "curl" in med:
+    c, rb, cu = med["cli"][0], med["cli-rb"][0], med["curl"][0]
+    print(f"time of one cli backup: {c:.2f} s = upload at the wire's pace (curl PUT) {cu:.2f} s + the rest {c - cu:.2f} s"
+          f" (JVM start, read/check/hash not hidden behind the upload, confirmation HEAD); --read-back adds"
+          f" {rb - c:.2f} s")
 EOF
 
 read -r -a jobs <<<"${JOBS-plain enc enc1m}"
@@ -230,7 +297,8 @@ if [[ ${#jobs[@]} -gt 0 ]]; then
   : >"$work/jobs"
   echo "== $ROUNDS rounds of the whole backup job (store + verify): ${jobs[*]}"
   for r in $(seq 1 "$ROUNDS"); do
-    "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 rm --recursive s3://bench/ >/dev/null
+    "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 rm --recursive s3://bench/ --exclude 'cli-enc/*' \
+    >/dev/null
     job init "$(s3uri enc)" "$work/pw" 4096
     job init "$(s3uri enc1m)" "$work/pw" 1048576
     for j in "${jobs[@]}"; do
