@@ -123,18 +123,8 @@ export BENCH_ACCESS_KEY="$ak" BENCH_SECRET_KEY="$sk"
 
 echo "== creating a $SIZE_MIB MiB etcd snapshot in the plain layout (a real bbolt header, random pages, SHA-256 trailer)"
 mkdir -p "$work/snaps" "$work/cluster"
-python3 - "$root/samples/cluster/etcd-snapshots/demo-snapshot.zip" "$work/snaps/bench-snap" "$SIZE_MIB" <<'PY'
-import hashlib, os, sys, zipfile
-db = zipfile.ZipFile(sys.argv[1]).read("backup/demo-snapshot")[:-32]  # the real snapshot without its trailer
-size = int(sys.argv[3]) << 20
-h = hashlib.sha256()
-with open(sys.argv[2], "wb") as f:
-    f.write(db); h.update(db)
-    left = size - len(db)
-    while left > 0:
-        chunk = os.urandom(min(left, 1 << 22)); f.write(chunk); h.update(chunk); left -= len(chunk)
-    f.write(h.digest())
-PY
+python3 "$root/scripts/make-bench-snapshot.py" "$root/samples/cluster/etcd-snapshots/demo-snapshot.zip" \
+  "$work/snaps/bench-snap" "$SIZE_MIB"
 ln "$work/snaps/bench-snap" "$work/src.bin"
 cp "$root/samples/cluster/rancher-cluster.yml" "$root/samples/cluster/rancher-cluster.rkestate" "$work/cluster/"
 src_sha="$(sha256sum "$work/src.bin" | cut -d' ' -f1)"

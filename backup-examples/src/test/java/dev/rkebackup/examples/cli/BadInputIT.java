@@ -141,6 +141,8 @@ class BadInputIT {
         cases.add(List.of("prune", "--store", "store", "--keep-within", "seven days"));
         cases.add(List.of("prune", "--store", "store", "--keep-last", "1", "--clean-interrupted", "soon"));
         cases.add(List.of("verify", "--store", "store", "--set", "../../etc"));
+        cases.add(List.of("verify", "--store", "store", "--read-data-subset", "0%"));
+        cases.add(List.of("verify", "--store", "store", "--read-data-subset", "3/2"));
         cases.add(List.of("prepare-restore", "--config", "good.yml", "--rke-version", "v1.6.3", "--store",
                 "store", "--set", "latest", "--local"));
         cases.add(List.of("list"));

@@ -164,6 +164,22 @@ class EndToEndIT {
             assertThat(bad.get("problems")).hasSize(1);
             assertThat(bad.get("problems").get(0).get("path").asText()).isEqualTo(snapPath);
             assertThat(bad.get("problems").get(0).get("problem").asText()).isEqualTo("checksum");
+            // the backup was confirmed from the server's ETag, not downloaded; a sampled verify in two parts reads
+            // the damaged object in exactly one of them, which exits 1 and names it
+            assertThat(snapArtifact.get("confirmation").asText()).startsWith("s3-etag");
+            int partsWithDamage = 0;
+            for (String part : List.of("1/2", "2/2")) {
+                Cli.Result sampled = run("verify", "--store", store, "--read-data-subset", part, "--json");
+                if (sampled.exitCode() == 1) {
+                    partsWithDamage++;
+                    JsonNode problem = Cli.json(sampled).get(0).get("problems").get(0);
+                    assertThat(problem.get("path").asText()).isEqualTo(snapPath);
+                    assertThat(problem.get("detail").asText()).contains(setA + "/" + snapPath);
+                } else {
+                    assertThat(sampled.exitCode()).as(sampled.all()).isZero();
+                }
+            }
+            assertThat(partsWithDamage).isEqualTo(1);
 
             JsonNode second = json(ok(concat(new String[] {"backup", "--config", "cluster.yml", "--store", store,
                 "--rke", rkePath, "--name", "e2e-2", "--all-nodes", "--json"}, nodeFlags)));
