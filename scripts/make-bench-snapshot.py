@@ -7,7 +7,7 @@ import os
 import sys
 import zipfile
 
-db = zipfile.ZipFile(sys.argv[1]).read("backup/demo-snapshot")[:-32]  # the real snapshot without its trailer
+db = zipfile.ZipFile(sys.argv[1]).read("/backup/demo-snapshot")[:-32]  # the real snapshot without its trailer
 size = int(sys.argv[3]) << 20
 h = hashlib.sha256()
 with open(sys.argv[2], "wb") as f:
