@@ -13,12 +13,15 @@ import dev.rkebackup.rke.backup.BackupResult;
 import dev.rkebackup.rke.backup.CollectionStrategy;
 import dev.rkebackup.rke.backup.NodeReport;
 import dev.rkebackup.rke.backup.RkeBackup;
+import dev.rkebackup.rke.backup.SnapshotFailedException;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.exec.RkeRunner;
 import dev.rkebackup.rke.exec.SnapshotNames;
+import dev.rkebackup.rke.exec.SnapshotResult;
 import dev.rkebackup.rke.exec.SnapshotSaveRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,7 +111,12 @@ final class BackupCommand implements Callable<Integer> {
                 if (name != null) {
                     req.name(name);
                 }
-                result = job.build().snapshotAndCollect(runner, req.build());
+                try {
+                    result = job.build().snapshotAndCollect(runner, req.build());
+                } catch (SnapshotFailedException e) {
+                    RkeLines.print(spec.commandLine().getErr(), e.snapshot().output());
+                    throw e;
+                }
             }
         }
         print(result);
@@ -116,6 +124,14 @@ final class BackupCommand implements Callable<Integer> {
             throw new ExitCodeException(RkeBackupCli.FAILED, "backup set " + result.manifest().setId()
                     + (result.manifest().complete() ? " did not verify" : " is incomplete: "
                     + String.join("; ", result.manifest().notes())));
+        }
+        Optional<SnapshotResult> snap = result.snapshot().filter(s -> !s.isSuccess());
+        if (snap.isPresent()) {
+            RkeLines.print(spec.commandLine().getErr(), snap.get().output());
+            throw new ExitCodeException(RkeBackupCli.STORED_AFTER_PARTIAL_SNAPSHOT, "backup set "
+                    + result.manifest().setId() + " was stored and verified, but rke etcd snapshot-save ended with "
+                    + snap.get().status() + snap.get().failureMessage().map(m -> ": " + m).orElse("")
+                    + "; fix the hosts it names and run the backup again (exit code 3)");
         }
         return RkeBackupCli.OK;
     }

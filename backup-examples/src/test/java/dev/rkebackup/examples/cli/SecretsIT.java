@@ -37,8 +37,11 @@ class SecretsIT {
         Files.writeString(work.resolve("cluster.rkestate"), "{\"desiredState\": {\"rkeConfig\": {\"services\": "
                 + "{\"etcd\": {\"backupConfig\": {\"s3BackupConfig\": {\"secretKey\": \"" + BadInputIT.CONFIG_SECRET
                 + "\"}}}}}}, \"currentState\": {}}\n");
+        String token = "tok" + BadInputIT.ENV_SECRET;
         Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", "AKIAENVKEY",
-                "AWS_SECRET_ACCESS_KEY", BadInputIT.ENV_SECRET);
+                "AWS_SECRET_ACCESS_KEY", BadInputIT.ENV_SECRET, "AWS_SESSION_TOKEN", token,
+                "RKE_BACKUP_PASSWORD", token, "AZURE_STORAGE_KEY", token, "GITHUB_TOKEN", token,
+                "HTTPS_PROXY", "http://user:" + token + "@127.0.0.1:3128");
         String rkePath = rke.executable().toString();
         String snapshots = rke.snapshotDir("10.0.0.1").toString();
         List<String[]> commands = List.of(
@@ -68,9 +71,22 @@ class SecretsIT {
             assertThat(r.all()).doesNotContain(BadInputIT.ENV_SECRET).doesNotContain(BadInputIT.CONFIG_SECRET)
                     .doesNotContain(BadInputIT.REGISTRY_PASSWORD);
         }
+        Cli.Result up = Cli.run(work, env, "enable-recurring", "--config", "cluster.yml", "--rke", rkePath,
+                "--interval-hours", "6", "--apply");
+        assertThat(up.exitCode()).as(up.all()).isZero();
+        assertThat(up.all()).doesNotContain(BadInputIT.ENV_SECRET).doesNotContain(token);
+        // every rke run: --version, snapshot-save (--s3), up
+        assertThat(rke.invocations()).extracting(i -> i.text("command"))
+                .contains("--version", "etcd snapshot-save", "up");
         for (RkeStandin.Invocation i : rke.invocations()) {
             assertThat(String.join(" ", i.argv())).doesNotContain(BadInputIT.ENV_SECRET)
                     .doesNotContain(BadInputIT.CONFIG_SECRET).doesNotContain(BadInputIT.REGISTRY_PASSWORD);
+            assertThat(i.env().keySet()).as(i.text("command")).doesNotContain("AWS_ACCESS_KEY_ID",
+                    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "RKE_BACKUP_PASSWORD", "AZURE_STORAGE_KEY",
+                    "GITHUB_TOKEN", "HTTPS_PROXY");
+            assertThat(String.join("\n", i.env().values())).as(i.text("command"))
+                    .doesNotContain(BadInputIT.ENV_SECRET).doesNotContain(BadInputIT.CONFIG_SECRET)
+                    .doesNotContain("AKIAENVKEY");
         }
     }
 }
