@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         description = "Back up and restore-prepare Rancher HA clusters installed with RKE (RKE1).",
         subcommands = {InspectCommand.class, EnableRecurringCommand.class, SnapshotCommand.class,
                 BackupCommand.class, ListCommand.class,
-            VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class})
+            VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class,
+                RestoreCommand.class})
 public final class RkeBackupCli implements Runnable {
     /** Success. */
     public static final int OK = 0;

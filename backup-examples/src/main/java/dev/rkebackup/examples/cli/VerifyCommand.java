@@ -29,8 +29,17 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "ID", description = "Verify only this set.")
     String setId;
 
-    @Option(names = "--json", description = "Print one JSON array and nothing else on stdout.")
+    @Option(names = "--json", description = "Print one JSON array (one object with --drill) and nothing else on "
+            + "stdout.")
     boolean json;
+
+    @Option(names = "--drill", description = "Restore the set (--set, else the newest complete one) into a "
+            + "throwaway etcd on 127.0.0.1 and check health, revision, keys and /registry/ prefixes; wiped after.")
+    boolean drill;
+
+    @Option(names = "--etcd-bin", paramLabel = "DIR",
+            description = "Directory with etcd and etcdutl/etcdctl for --drill (default: the PATH).")
+    java.nio.file.Path etcdBin;
 
     @Spec
     CommandSpec spec;
@@ -38,6 +47,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (drill) {
+            return drill(out);
+        }
         List<VerifyReport> reports = new ArrayList<>();
         List<UnreadableSet> unreadable = new ArrayList<>();
         try (ObjectStore store = storeOptions.open()) {
@@ -90,6 +102,24 @@ final class VerifyCommand implements Callable<Integer> {
             throw new ExitCodeException(RkeBackupCli.FAILED, "damaged backup sets found: "
                     + (reports.stream().filter(r -> !r.ok()).count() + unreadable.size())
                     + "; do not restore from them, take a new backup");
+        }
+        return RkeBackupCli.OK;
+    }
+
+    private int drill(PrintWriter out) {
+        dev.rkebackup.etcd.DrillReport r;
+        try (ObjectStore store = storeOptions.open()) {
+            dev.rkebackup.etcd.EtcdDrill.Builder b = dev.rkebackup.etcd.EtcdDrill.builder(
+                    StoreOptions.repository(store));
+            if (etcdBin != null) {
+                b.binDirectory(etcdBin.toAbsolutePath());
+            }
+            r = setId != null ? b.build().run(setId) : b.build().runNewest();
+        }
+        EtcdBackupOutput.drill(out, r, json);
+        if (!r.ok()) {
+            throw new ExitCodeException(RkeBackupCli.FAILED, "the drill of set " + r.setId() + " failed; do not rely"
+                    + " on this set for a restore");
         }
         return RkeBackupCli.OK;
     }
