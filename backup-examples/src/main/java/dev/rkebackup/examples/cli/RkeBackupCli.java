@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         subcommands = {InspectCommand.class, EnableRecurringCommand.class, SnapshotCommand.class,
                 BackupCommand.class, ListCommand.class,
             VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class,
-                RestoreCommand.class})
+            InitCommand.class, KeyCommand.class, RestoreCommand.class})
 public final class RkeBackupCli implements Runnable {
     /** Success. */
     public static final int OK = 0;
@@ -62,6 +62,7 @@ public final class RkeBackupCli implements Runnable {
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         Logging.configure(verbose);
+        KeySources.warnings = err;
         CommandLine cl = new CommandLine(new RkeBackupCli());
         cl.setOut(out);
         cl.setErr(err);
