@@ -57,7 +57,7 @@ for _ in $(seq 1 100); do etcdctl endpoint health >/dev/null 2>&1 && break; slee
 echo "== loading $SIZE_MIB MiB of 1 MiB values under /registry/"
 python3 - "$SIZE_MIB" <<'EOF' | while IFS= read -r -d $'\0' batch; do printf '%s' "$batch" | etcdctl txn >/dev/null; done
 import base64, os, sys
-n = int(sys.argv[1]); per = 16
+n = int(sys.argv[1]); per = 1  # etcdctl sends at most 2 MiB per request
 for start in range(0, n, per):
     lines = ["put /registry/configmaps/bench/cm-%06d %s" % (i, base64.b64encode(os.urandom(786432)).decode())
              for i in range(start, min(n, start + per))]
