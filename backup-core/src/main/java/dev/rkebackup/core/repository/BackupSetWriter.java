@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (BackupSetWriter w = repository.newSet(SetMetadata.of("prod"))) {
- *     w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local(path), in, size);
+ *     w.add("cluster.yml", ArtifactKind.of("cluster-config"), ArtifactSource.local(path), in, size);
  *     Manifest m = w.commit();
  * }
  * }</pre>

@@ -80,8 +80,8 @@ final class Fetcher {
         } catch (VerifyingInputStream.SizeMismatch | VerifyingInputStream.ChecksumMismatch e) {
             throw (IntegrityException) e.getCause();
         } catch (IOException e) {
-            throw new StorageException("cannot fetch " + a.path() + " of set " + setId + " into " + target + ": "
-                    + e.getMessage(), e, false);
+            throw StorageException.permanent("cannot fetch " + a.path() + " of set " + setId + " into " + target + ": "
+                    + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {

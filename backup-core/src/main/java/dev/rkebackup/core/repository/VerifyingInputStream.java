@@ -4,7 +4,7 @@ import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.internal.HashingInputStream;
 import dev.rkebackup.core.internal.Listeners;
-import java.io.FilterInputStream;
+import dev.rkebackup.core.io.ForwardingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -13,7 +13,7 @@ import java.io.InputStream;
  * {@link IOException} subtype whose cause is an {@link IntegrityException}, so consumers that copy with
  * {@code transferTo} see it as a failed read.
  */
-final class VerifyingInputStream extends FilterInputStream {
+final class VerifyingInputStream extends ForwardingInputStream {
     private final ArtifactEntry entry;
     private final String key;
     private final HashingInputStream hashing;
@@ -39,30 +39,15 @@ final class VerifyingInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        int b = super.read();
-        if (b < 0) {
-            checkEnd();
-        } else if (hashing.count() > entry.size()) {
+    protected void afterRead(byte[] b, int off, int n) throws IOException {
+        if (hashing.count() > entry.size()) {
             throw sizeMismatch();
         }
-        return b;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n < 0) {
-            checkEnd();
-        } else if (hashing.count() > entry.size()) {
-            throw sizeMismatch();
-        }
-        return n;
-    }
-
-    @Override
-    public long skip(long n) {
-        return 0;
+    protected void atEnd() throws IOException {
+        checkEnd();
     }
 
     private void checkEnd() throws IOException {

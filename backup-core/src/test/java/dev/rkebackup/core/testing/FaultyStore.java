@@ -1,14 +1,12 @@
 package dev.rkebackup.core.testing;
 
 import dev.rkebackup.core.StorageException;
-import dev.rkebackup.core.storage.ObjectInfo;
+import dev.rkebackup.core.storage.ForwardingObjectStore;
 import dev.rkebackup.core.storage.ObjectStore;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,8 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Wraps a real store to inject the faults a real disk or network shows at an exact moment: a disk that fills after
  * N bytes of writes, and counts of how often objects were opened (to prove that data is read once).
  */
-public final class FaultyStore implements ObjectStore {
-    private final ObjectStore delegate;
+public final class FaultyStore extends ForwardingObjectStore {
     private final AtomicLong bytesUntilFull = new AtomicLong(Long.MAX_VALUE);
     private final AtomicInteger opens = new AtomicInteger();
 
@@ -27,7 +24,7 @@ public final class FaultyStore implements ObjectStore {
      * @param delegate the real store
      */
     public FaultyStore(ObjectStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /**
@@ -50,7 +47,7 @@ public final class FaultyStore implements ObjectStore {
 
     @Override
     public void put(String key, InputStream content, long length) {
-        delegate.put(key, new FilterInputStream(content) {
+        super.put(key, new FilterInputStream(content) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
@@ -65,34 +62,19 @@ public final class FaultyStore implements ObjectStore {
     @Override
     public InputStream open(String key) {
         opens.incrementAndGet();
-        return delegate.open(key);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String key) {
-        return delegate.stat(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) {
-        return delegate.list(prefix);
+        return super.open(key);
     }
 
     @Override
     public void delete(Collection<String> keys) {
         if (bytesUntilFull.get() < 0 && keys.isEmpty()) {
-            throw new StorageException("unreachable", null, false);
+            throw StorageException.permanent("unreachable", null);
         }
-        delegate.delete(keys);
+        super.delete(keys);
     }
 
     @Override
     public String describe() {
-        return "faulty(" + delegate.describe() + ")";
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        return "faulty(" + delegate().describe() + ")";
     }
 }

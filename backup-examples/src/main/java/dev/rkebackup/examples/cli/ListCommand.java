@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.SetMetadata;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.core.repository.UnreadableSet;
 import dev.rkebackup.core.storage.ObjectStore;
 import java.io.PrintWriter;
@@ -41,7 +42,7 @@ final class ListCommand implements Callable<Integer> {
                     n.put("clusterName", m.metadata().clusterName());
                     putNullable(n, "snapshotName", m.metadata().labels().get(SetMetadata.LABEL_SNAPSHOT_NAME));
                     n.put("createdAt", m.createdAt().toString());
-                    putNullable(n, "rkeVersion", m.metadata().rkeVersion());
+                    putNullable(n, "rkeVersion", RkeSetInfo.of(m).rkeVersion());
                     n.put("artifactCount", m.artifacts().size());
                     n.put("totalBytes", m.totalBytes());
                     n.put("complete", m.complete());

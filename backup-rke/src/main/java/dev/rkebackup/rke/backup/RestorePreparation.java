@@ -4,7 +4,8 @@ import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.SetMetadata;
@@ -189,7 +190,7 @@ public final class RestorePreparation {
     }
 
     private Plan plan(Manifest m) {
-        List<ArtifactEntry> snaps = m.artifacts(ArtifactKind.ETCD_SNAPSHOT);
+        List<ArtifactEntry> snaps = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT);
         if (snaps.isEmpty()) {
             throw new IntegrityException("backup set " + setId + " holds no etcd snapshot; pick another set");
         }
@@ -201,12 +202,12 @@ public final class RestorePreparation {
         if (zipped != version.zipsSnapshots()) {
             throw new InvalidInputException("set " + setId + " holds " + fileName + " but RKE " + version
                     + (version.zipsSnapshots() ? " expects <name>.zip" : " expects a plain snapshot file")
-                    + "; restore with the RKE version the set was taken with (" + m.metadata().rkeVersion() + ")");
+                    + "; restore with the RKE version the set was taken with (" + RkeSetInfo.of(m).rkeVersion() + ")");
         }
-        ArtifactEntry pki = version.writesPkiBundle() ? m.artifacts(ArtifactKind.PKI_BUNDLE).stream().findFirst()
+        ArtifactEntry pki = version.writesPkiBundle() ? m.artifacts(RkeArtifacts.PKI_BUNDLE).stream().findFirst()
                 .orElseThrow(() -> new IntegrityException("set " + setId + " has no pki.bundle.tar.gz, which RKE "
                         + version + " needs for a restore")) : null;
-        if (version.usesStateFile() && m.artifacts(ArtifactKind.RKESTATE).isEmpty()
+        if (version.usesStateFile() && m.artifacts(RkeArtifacts.RKESTATE).isEmpty()
                 && !Boolean.parseBoolean(snapshot.attributes().getOrDefault("stateEntry", "false"))) {
             throw new IntegrityException("set " + setId + " has neither a .rkestate file nor a snapshot that carries"
                     + " one; RKE " + version + " cannot restore without it");
@@ -219,11 +220,11 @@ public final class RestorePreparation {
         List<String> steps = new ArrayList<>();
         steps.add("verify backup set " + setId + " (" + m.artifacts().size() + " artifacts, size and SHA-256)");
         for (ArtifactEntry a : m.artifacts()) {
-            if (a.kind() == ArtifactKind.CLUSTER_CONFIG) {
+            if (RkeArtifacts.CLUSTER_CONFIG.equals(a.kind())) {
                 steps.add("place cluster config " + a.path() + " as " + configFile.toAbsolutePath()
                         + " (left alone if identical" + (force ? ", replaced otherwise, old copy kept as .bak)"
                         : ", refused if different)"));
-            } else if (a.kind() == ArtifactKind.RKESTATE) {
+            } else if (RkeArtifacts.RKESTATE.equals(a.kind())) {
                 steps.add("place state file " + a.path() + " as " + config.stateFilePath().orElseThrow()
                         + (force ? " (replaced if different, old copy kept as .bak)" : " (refused if different)"));
             }

@@ -3,6 +3,8 @@ package dev.rkebackup.rke.backup;
 import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactKind;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.BackupSetWriter;
@@ -26,7 +28,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,8 +136,8 @@ public final class RkeBackup {
                 "the cluster config was not loaded from a file, so it cannot be backed up; load it with"
                         + " ClusterConfig.load(path)"));
         EffectiveBackup effective = ConfigInspector.effective(config, version);
-        SetMetadata meta = SetMetadata.of(config.clusterName()).withRkeVersion(version.toString())
-                .withConfigGeneration(config.configGeneration().name().toLowerCase(Locale.ROOT))
+        SetMetadata meta = RkeSetInfo.of(version, config.configGeneration())
+                .applyTo(SetMetadata.of(config.clusterName()))
                 .withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, snapshotName);
         Manifest manifest;
         List<NodeReport> nodeReports;
@@ -159,12 +160,12 @@ public final class RkeBackup {
                 w.note("rke snapshot-save ended with " + snap.status() + ": "
                         + snap.failureMessage().orElse("see the rke output"));
             }
-            addLocal(w, configFile, configFile.getFileName().toString(), ArtifactKind.CLUSTER_CONFIG, true,
+            addLocal(w, configFile, configFile.getFileName().toString(), RkeArtifacts.CLUSTER_CONFIG, true,
                     missing, "cluster config");
             if (effective.restoreArtifacts().contains(RestoreArtifact.STATE_FILE)) {
                 Path state = config.stateFilePath().orElseThrow();
                 boolean inSnapshot = snapshots.stateInSnapshot();
-                boolean stored = addLocal(w, state, state.getFileName().toString(), ArtifactKind.RKESTATE,
+                boolean stored = addLocal(w, state, state.getFileName().toString(), RkeArtifacts.RKESTATE,
                         !inSnapshot, missing, "cluster state file");
                 if (!stored && inSnapshot) {
                     w.note("local state file " + state + " is missing; the snapshot zip carries the state"
@@ -183,7 +184,7 @@ public final class RkeBackup {
             }
             if (includeKubeconfig) {
                 config.kubeconfigPath().ifPresent(k -> addLocal(w, k, k.getFileName().toString(),
-                        ArtifactKind.KUBECONFIG, false, missing, "kubeconfig"));
+                        RkeArtifacts.KUBECONFIG, false, missing, "kubeconfig"));
             }
             if (!missing.isEmpty()) {
                 if (!allowIncomplete) {

@@ -1,5 +1,6 @@
 package dev.rkebackup.rke.backup;
 
+import dev.rkebackup.rke.RkeArtifacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,7 +68,7 @@ class RestorePreparationTest {
 
         RestoreResult r = prep(c, m, roots).build().execute();
         assertThat(r.ok()).isTrue();
-        String sha = m.artifacts(dev.rkebackup.core.repository.ArtifactKind.ETCD_SNAPSHOT).get(0).sha256();
+        String sha = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0).sha256();
         for (String h : StandinCluster.HOSTS) {
             Path f = onNode(roots, h, "before-upgrade.zip");
             assertThat(RkeBackupTest.sha256(f)).isEqualTo(sha);
