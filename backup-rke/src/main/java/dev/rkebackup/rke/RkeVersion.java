@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * <p><b>Unknown versions.</b> A {@code dev} build and any version newer than {@link #NEWEST_VERIFIED} minor line
  * cannot be checked against the facts. They are never guessed silently: {@link #isKnown()} returns false and callers
  * (the inspection report) must surface that ({@code RKE_VERSION_UNKNOWN}). For the capability questions such a
- * version is treated as the newest known behaviour: every "from vX on" capability is true, and every bug bound to a
- * closed version range is false. A pre-release is compared by its numeric core ({@code v1.3.13-rc1} behaves like
+ * version is treated as the newest known behaviour: every "from vX on" {@link RkeFeature} is present, and every bug
+ * bound to a closed version range is absent. A pre-release is compared by its numeric core ({@code v1.3.13-rc1}
+ * behaves like
  * {@code v1.3.13}), because RKE release candidates carry the changes of the release they precede.
  *
  * <p>Instances are immutable and thread-safe. Equality ignores the surrounding text ({@code rke version}) but not the
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * RkeVersion v = RkeVersion.parse("rke version v1.4.3");
- * if (v.zipsSnapshots()) { fileName = name + ".zip"; }
+ * if (v.has(RkeFeature.ZIPPED_SNAPSHOTS)) { fileName = name + ".zip"; }
  * }</pre>
  */
 public final class RkeVersion implements Comparable<RkeVersion> {
@@ -196,129 +197,25 @@ public final class RkeVersion implements Comparable<RkeVersion> {
         return patch >= pat;
     }
 
-    private boolean inRange(int maj, int min, int fromPatch, int toPatch) {
-        return !dev && major == maj && minor == min && patch >= fromPatch && patch <= toPatch;
-    }
-
-    private boolean onLine(int maj, int min) {
-        return !dev && major == maj && minor == min;
-    }
-
-    /** @return true from v0.1.7: {@code rke etcd snapshot-save/snapshot-restore} and recurring snapshots exist */
-    public boolean supportsSnapshots() {
-        return isAtLeast(0, 1, 7);
-    }
-
-    /** @return true for v0.1.8 up to v0.1.x: snapshot-save writes {@code pki.bundle.tar.gz}, restore needs it */
-    public boolean writesPkiBundle() {
-        return isAtLeast(0, 1, 8) && !isAtLeast(0, 2, 0);
-    }
-
-    /** @return true from v0.2.0: {@code backup_config} and S3 upload ({@code s3backupconfig}, {@code --s3}) */
-    public boolean supportsS3() {
-        return isAtLeast(0, 2, 0);
-    }
-
-    /** @return true from v0.2.0: {@code services.etcd.backup_config} is read at all (same as {@link #supportsS3()}) */
-    public boolean supportsBackupConfig() {
-        return supportsS3();
-    }
-
-    /** @return true from v0.2.0: cluster state and certificates live in {@code <config>.rkestate} next to the config */
-    public boolean usesStateFile() {
-        return isAtLeast(0, 2, 0);
-    }
-
-    /** @return true from v0.2.5: snapshot files are zipped and named {@code <name>.zip} */
-    public boolean zipsSnapshots() {
-        return isAtLeast(0, 2, 5);
-    }
-
-    /** @return true from v0.2.5: {@code s3backupconfig.custom_ca} and {@code --s3-endpoint-ca} */
-    public boolean supportsCustomCa() {
-        return isAtLeast(0, 2, 5);
-    }
-
-    /** @return true from v0.2.7: {@code s3backupconfig.folder} and {@code --folder} */
-    public boolean supportsFolder() {
-        return isAtLeast(0, 2, 7);
-    }
-
-    /** @return true from v0.3.0: {@code Running RKE version:} line, global {@code --quiet}, {@code safe_timestamp} */
-    public boolean isAtLeastV030() {
-        return isAtLeast(0, 3, 0);
-    }
-
-    /** @return true from v1.1.5 (and all v1.2.0+): manual snapshots embed the local {@code .rkestate} */
-    public boolean embedsStateInSnapshot() {
-        return isAtLeast(1, 1, 5);
-    }
-
-    /** @return true from v1.1.5 / v1.2.0: {@code snapshot-restore --use-local-state --cert-dir --custom-certs} */
-    public boolean supportsUseLocalState() {
-        return isAtLeast(1, 1, 5);
-    }
-
-    /** @return true for v1.1.14+ on the v1.1 line and v1.2.5+: {@code backup_config.timeout} (default 300 s) */
-    public boolean supportsBackupTimeout() {
-        if (onLine(1, 1)) {
-            return patch >= 14;
-        }
-        return isAtLeast(1, 2, 5);
-    }
-
-    /** @return true from v1.3.13: a save that failed on some (not all) hosts still exits 0 (per-host summary) */
-    public boolean reportsPartialFailureWithExitZero() {
-        return isAtLeast(1, 3, 13);
-    }
-
     /**
-     * Tells whether {@code snapshot-save} panics (exit code 2) right after a successful save when the config has no
-     * {@code backup_config}: v1.3.13–v1.3.14 and v1.4.0–v1.4.2 (rke#3028, rke#3099, rke#3135). The snapshot files
-     * exist despite the exit code.
+     * Tells whether this version has a backup-relevant behaviour; the thresholds live in {@link RkeFeature} only.
      *
-     * @return true for the affected versions
+     * @param feature the behaviour
+     * @return true when this version has it
      */
-    public boolean panicsAfterSaveWithoutBackupConfig() {
-        return inRange(1, 3, 13, 14) || inRange(1, 4, 0, 2);
-    }
-
-    /** @return true from v0.2.0, where RKE logs to stdout; v0.1.x logs to stderr */
-    public boolean logsToStdout() {
-        return isAtLeast(0, 2, 0);
+    public boolean has(RkeFeature feature) {
+        return feature.in(this);
     }
 
     /**
      * Tells whether recurring snapshots ({@code etcd-rolling-snapshots}) of this version lack the cluster state:
-     * before v1.2.4 (state not embedded, or rke-tools older than v0.1.67, rke#2222/rke#2343), and the
-     * rancher#48253 range v1.4.19+ / v1.5.10+ / v1.6.0–v1.6.5 (state moved to a Secret the tools did not read).
-     * Manual snapshots are not affected from v1.1.5 on.
+     * without {@link RkeFeature#RECURRING_STATE} or with {@link RkeFeature#RECURRING_STATE_LOST}. Manual snapshots
+     * carry it from {@link RkeFeature#STATE_IN_SNAPSHOT} on.
      *
      * @return true when a restore from a recurring snapshot needs a separately saved {@code .rkestate}
      */
     public boolean recurringSnapshotsLackState() {
-        return !isAtLeast(1, 2, 4) || isInRancher48253Range();
-    }
-
-    /**
-     * Tells whether this version is in the rancher#48253 range (v1.4.19+ on v1.4, v1.5.10+ on v1.5, v1.6.0–v1.6.5),
-     * where recurring snapshots silently lost the {@code .rkestate} after the state moved to a Secret.
-     *
-     * @return true for the affected versions
-     */
-    public boolean isInRancher48253Range() {
-        return onLine(1, 4) && patch >= 19 || onLine(1, 5) && patch >= 10 || inRange(1, 6, 0, 5);
-    }
-
-    /** @return true from v1.4.19 / v1.5.10 / v1.6.0: state is in the Secret {@code kube-system/full-cluster-state} */
-    public boolean storesStateInSecret() {
-        if (onLine(1, 4)) {
-            return patch >= 19;
-        }
-        if (onLine(1, 5)) {
-            return patch >= 10;
-        }
-        return isAtLeast(1, 6, 0);
+        return !has(RkeFeature.RECURRING_STATE) || has(RkeFeature.RECURRING_STATE_LOST);
     }
 
     /**
@@ -329,7 +226,7 @@ public final class RkeVersion implements Comparable<RkeVersion> {
      * @return the pattern with one {@code %s} for the snapshot name
      */
     public String finalSaveMessageFormat() {
-        return isAtLeastV030()
+        return has(RkeFeature.V030_LOGGING)
                 ? "Finished saving/uploading snapshot [%s] on all etcd hosts"
                 : "Finished saving snapshot [%s] on all etcd hosts";
     }
@@ -344,11 +241,6 @@ public final class RkeVersion implements Comparable<RkeVersion> {
         return String.format(Locale.ROOT, finalSaveMessageFormat(), snapshotName);
     }
 
-    /** @return true from v0.1.12, where an unset {@code services.etcd.snapshot} means true (before: false) */
-    public boolean recurringSnapshotsOnByDefault() {
-        return isAtLeast(0, 1, 12);
-    }
-
     /**
      * The file name a manual snapshot called {@code snapshotName} gets in {@code /opt/rke/etcd-snapshots/}.
      *
@@ -356,7 +248,7 @@ public final class RkeVersion implements Comparable<RkeVersion> {
      * @return {@code <name>.zip} from v0.2.5, {@code <name>} before
      */
     public String snapshotFileName(String snapshotName) {
-        return zipsSnapshots() ? snapshotName + ".zip" : snapshotName;
+        return has(RkeFeature.ZIPPED_SNAPSHOTS) ? snapshotName + ".zip" : snapshotName;
     }
 
     @Override

@@ -88,13 +88,13 @@ class RkeVersionTest {
     void devIsTreatedAsNewestKnownBehaviour() {
         RkeVersion dev = RkeVersion.parse("dev");
         assertThat(dev.isAtLeast(99, 0, 0)).isTrue();
-        assertThat(dev.supportsS3()).isTrue();
-        assertThat(dev.supportsFolder()).isTrue();
-        assertThat(dev.embedsStateInSnapshot()).isTrue();
-        assertThat(dev.supportsBackupTimeout()).isTrue();
-        assertThat(dev.reportsPartialFailureWithExitZero()).isTrue();
-        assertThat(dev.writesPkiBundle()).isFalse();
-        assertThat(dev.panicsAfterSaveWithoutBackupConfig()).isFalse();
+        assertThat(dev.has(RkeFeature.BACKUP_CONFIG)).isTrue();
+        assertThat(dev.has(RkeFeature.FOLDER)).isTrue();
+        assertThat(dev.has(RkeFeature.STATE_IN_SNAPSHOT)).isTrue();
+        assertThat(dev.has(RkeFeature.BACKUP_TIMEOUT)).isTrue();
+        assertThat(dev.has(RkeFeature.PER_HOST_SUMMARY)).isTrue();
+        assertThat(dev.has(RkeFeature.PKI_BUNDLE)).isFalse();
+        assertThat(dev.has(RkeFeature.PANIC_WITHOUT_BACKUP_CONFIG)).isFalse();
         assertThat(dev.recurringSnapshotsLackState()).isFalse();
         assertThat(dev.finalSaveMessage("x")).isEqualTo("Finished saving/uploading snapshot [x] on all etcd hosts");
     }
@@ -106,43 +106,43 @@ class RkeVersionTest {
 
     @Test
     void capabilityBoundariesFollowTheVersionTimeline() {
-        boundary(RkeVersion::supportsSnapshots, "v0.1.6", "v0.1.7");
-        boundary(RkeVersion::supportsS3, "v0.1.18", "v0.2.0");
-        boundary(RkeVersion::usesStateFile, "v0.1.18", "v0.2.0");
-        boundary(RkeVersion::logsToStdout, "v0.1.18", "v0.2.0");
-        boundary(RkeVersion::zipsSnapshots, "v0.2.4", "v0.2.5");
-        boundary(RkeVersion::supportsCustomCa, "v0.2.4", "v0.2.5");
-        boundary(RkeVersion::supportsFolder, "v0.2.6", "v0.2.7");
-        boundary(RkeVersion::embedsStateInSnapshot, "v1.1.4", "v1.1.5");
-        boundary(RkeVersion::supportsUseLocalState, "v1.1.4", "v1.1.5");
-        boundary(RkeVersion::supportsBackupTimeout, "v1.1.13", "v1.1.14");
-        boundary(RkeVersion::supportsBackupTimeout, "v1.2.4", "v1.2.5");
-        boundary(RkeVersion::reportsPartialFailureWithExitZero, "v1.3.12", "v1.3.13");
-        boundary(RkeVersion::recurringSnapshotsOnByDefault, "v0.1.11", "v0.1.12");
-        boundary(RkeVersion::storesStateInSecret, "v1.4.18", "v1.4.19");
-        boundary(RkeVersion::storesStateInSecret, "v1.5.9", "v1.5.10");
-        boundary(RkeVersion::storesStateInSecret, "v1.3.24", "v1.6.0");
+        boundary(v -> v.has(RkeFeature.SNAPSHOTS), "v0.1.6", "v0.1.7");
+        boundary(v -> v.has(RkeFeature.BACKUP_CONFIG), "v0.1.18", "v0.2.0");
+        boundary(v -> v.has(RkeFeature.STATE_FILE), "v0.1.18", "v0.2.0");
+        boundary(v -> v.has(RkeFeature.LOGS_TO_STDOUT), "v0.1.18", "v0.2.0");
+        boundary(v -> v.has(RkeFeature.ZIPPED_SNAPSHOTS), "v0.2.4", "v0.2.5");
+        boundary(v -> v.has(RkeFeature.CUSTOM_CA), "v0.2.4", "v0.2.5");
+        boundary(v -> v.has(RkeFeature.FOLDER), "v0.2.6", "v0.2.7");
+        boundary(v -> v.has(RkeFeature.STATE_IN_SNAPSHOT), "v1.1.4", "v1.1.5");
+        boundary(v -> v.has(RkeFeature.STATE_IN_SNAPSHOT), "v1.1.4", "v1.1.5");
+        boundary(v -> v.has(RkeFeature.BACKUP_TIMEOUT), "v1.1.13", "v1.1.14");
+        boundary(v -> v.has(RkeFeature.BACKUP_TIMEOUT), "v1.2.4", "v1.2.5");
+        boundary(v -> v.has(RkeFeature.PER_HOST_SUMMARY), "v1.3.12", "v1.3.13");
+        boundary(v -> v.has(RkeFeature.RECURRING_ON_BY_DEFAULT), "v0.1.11", "v0.1.12");
+        boundary(v -> v.has(RkeFeature.STATE_IN_SECRET), "v1.4.18", "v1.4.19");
+        boundary(v -> v.has(RkeFeature.STATE_IN_SECRET), "v1.5.9", "v1.5.10");
+        boundary(v -> v.has(RkeFeature.STATE_IN_SECRET), "v1.3.24", "v1.6.0");
         // v1.2.0 has the embedded state but not the timeout
-        assertThat(RkeVersion.parse("v1.2.0").embedsStateInSnapshot()).isTrue();
-        assertThat(RkeVersion.parse("v1.2.0").supportsBackupTimeout()).isFalse();
-        assertThat(RkeVersion.parse("v1.1.20").supportsBackupTimeout()).isTrue();
+        assertThat(RkeVersion.parse("v1.2.0").has(RkeFeature.STATE_IN_SNAPSHOT)).isTrue();
+        assertThat(RkeVersion.parse("v1.2.0").has(RkeFeature.BACKUP_TIMEOUT)).isFalse();
+        assertThat(RkeVersion.parse("v1.1.20").has(RkeFeature.BACKUP_TIMEOUT)).isTrue();
         // pre-releases count as their release
-        assertThat(RkeVersion.parse("v0.2.7-rc3").supportsFolder()).isTrue();
+        assertThat(RkeVersion.parse("v0.2.7-rc3").has(RkeFeature.FOLDER)).isTrue();
     }
 
     @Test
     void pkiBundleOnlyFromV018ToV01x() {
-        assertThat(RkeVersion.parse("v0.1.7").writesPkiBundle()).isFalse();
-        assertThat(RkeVersion.parse("v0.1.8").writesPkiBundle()).isTrue();
-        assertThat(RkeVersion.parse("v0.1.18").writesPkiBundle()).isTrue();
-        assertThat(RkeVersion.parse("v0.2.0").writesPkiBundle()).isFalse();
+        assertThat(RkeVersion.parse("v0.1.7").has(RkeFeature.PKI_BUNDLE)).isFalse();
+        assertThat(RkeVersion.parse("v0.1.8").has(RkeFeature.PKI_BUNDLE)).isTrue();
+        assertThat(RkeVersion.parse("v0.1.18").has(RkeFeature.PKI_BUNDLE)).isTrue();
+        assertThat(RkeVersion.parse("v0.2.0").has(RkeFeature.PKI_BUNDLE)).isFalse();
     }
 
     @ParameterizedTest
     @CsvSource({"v1.3.12,false", "v1.3.13,true", "v1.3.14,true", "v1.3.15,false", "v1.4.0,true", "v1.4.2,true",
         "v1.4.3,false", "v1.5.0,false", "v1.2.8,false"})
     void panicAfterSaveVersions(String version, boolean panics) {
-        assertThat(RkeVersion.parse(version).panicsAfterSaveWithoutBackupConfig()).isEqualTo(panics);
+        assertThat(RkeVersion.parse(version).has(RkeFeature.PANIC_WITHOUT_BACKUP_CONFIG)).isEqualTo(panics);
     }
 
     @ParameterizedTest
@@ -151,7 +151,7 @@ class RkeVersionTest {
         "v1.2.3,false,true", "v1.1.5,false,true", "v0.2.8,false,true", "v1.2.4,false,false"})
     void recurringSnapshotsWithoutState(String version, boolean rancher48253, boolean lacksState) {
         RkeVersion v = RkeVersion.parse(version);
-        assertThat(v.isInRancher48253Range()).isEqualTo(rancher48253);
+        assertThat(v.has(RkeFeature.RECURRING_STATE_LOST)).isEqualTo(rancher48253);
         assertThat(v.recurringSnapshotsLackState()).isEqualTo(lacksState);
     }
 

@@ -3,6 +3,8 @@ package dev.rkebackup.examples.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.Secret;
+import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ConfigEditor;
 import dev.rkebackup.rke.config.ConfigGeneration;
@@ -80,6 +82,12 @@ final class EnableRecurringCommand implements Callable<Integer> {
         RkeVersion version = apply ? cluster.binary().version() : cluster.requireVersion();
         UnaryOperator<ConfigEditor> edits = edits(version);
         PrintWriter out = spec.commandLine().getOut();
+        if (intervalHours == 0 && cluster.config().etcd().creation().isEmpty()) {
+            RestoreGuide.of(version).shortDefaultInterval().ifPresent(w -> {
+                spec.commandLine().getErr().println("warning: " + w);
+                spec.commandLine().getErr().flush();
+            });
+        }
         if (apply) {
             RecurringSnapshotsResult r = RkeRunner.builder(cluster.binary()).build()
                     .applyRecurringSnapshots(cluster.config, edits);
@@ -103,7 +111,7 @@ final class EnableRecurringCommand implements Callable<Integer> {
 
     private UnaryOperator<ConfigEditor> edits(RkeVersion version) {
         S3BackupConfig s3 = s3();
-        boolean migrate = version.supportsBackupConfig()
+        boolean migrate = version.has(RkeFeature.BACKUP_CONFIG)
                 && cluster.config().configGeneration() == ConfigGeneration.LEGACY
                 && (s3 != null || intervalHours > 0 || retention > 0);
         return e -> {

@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.SetMetadata;
-import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.core.repository.UnreadableSet;
 import dev.rkebackup.core.storage.ObjectStore;
+import dev.rkebackup.rke.RkeSetInfo;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rke-backup list}: the backup sets in a store. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backup sets in a store.")

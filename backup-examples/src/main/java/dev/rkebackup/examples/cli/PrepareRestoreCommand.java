@@ -3,6 +3,7 @@ package dev.rkebackup.examples.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rkebackup.core.storage.ObjectStore;
+import dev.rkebackup.rke.RestoreGuide;
 import dev.rkebackup.rke.backup.NodeReport;
 import dev.rkebackup.rke.backup.RestoreNotReadyException;
 import dev.rkebackup.rke.backup.RestorePreparation;
@@ -95,7 +96,8 @@ final class PrepareRestoreCommand implements Callable<Integer> {
         }
         if (!r.dryRun() && r.ok()) {
             out.println("every etcd node holds " + r.snapshotName() + " with sha256 " + r.snapshotSha256() + ".");
-            out.println("Restore (this stops etcd, wipes the cluster and rebuilds it from the snapshot):");
+            out.println("Restore ("
+                    + RestoreGuide.of(cluster.requireVersion()).effect(cluster.config.toAbsolutePath()) + "):");
         } else if (r.dryRun()) {
             out.println("After a real run, restore with:");
         }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rkebackup.rke.RkeArtifacts;
-import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.BackupSetWriter;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.storage.FileSystemObjectStore;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeSetInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

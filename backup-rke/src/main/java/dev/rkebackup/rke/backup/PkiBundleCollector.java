@@ -1,8 +1,8 @@
 package dev.rkebackup.rke.backup;
 
-import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupSetWriter;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.RemoteFile;
 import java.io.IOException;

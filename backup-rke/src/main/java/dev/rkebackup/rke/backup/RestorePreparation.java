@@ -4,12 +4,14 @@ import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.rke.RkeArtifacts;
-import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
+import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.EffectiveBackup;
@@ -199,18 +201,23 @@ public final class RestorePreparation {
         String name = m.metadata().labels().getOrDefault(SetMetadata.LABEL_SNAPSHOT_NAME,
                 fileName.endsWith(".zip") ? fileName.substring(0, fileName.length() - 4) : fileName);
         boolean zipped = fileName.endsWith(".zip");
-        if (zipped != version.zipsSnapshots()) {
+        boolean rkeZips = version.has(RkeFeature.ZIPPED_SNAPSHOTS);
+        if (zipped != rkeZips) {
             throw new InvalidInputException("set " + setId + " holds " + fileName + " but RKE " + version
-                    + (version.zipsSnapshots() ? " expects <name>.zip" : " expects a plain snapshot file")
+                    + (rkeZips ? " expects <name>.zip" : " expects a plain snapshot file")
                     + "; restore with the RKE version the set was taken with (" + RkeSetInfo.of(m).rkeVersion() + ")");
         }
-        ArtifactEntry pki = version.writesPkiBundle() ? m.artifacts(RkeArtifacts.PKI_BUNDLE).stream().findFirst()
+        RestoreGuide guide = RestoreGuide.of(version);
+        ArtifactEntry pki = guide.needsPkiBundle() ? m.artifacts(RkeArtifacts.PKI_BUNDLE).stream().findFirst()
                 .orElseThrow(() -> new IntegrityException("set " + setId + " has no pki.bundle.tar.gz, which RKE "
                         + version + " needs for a restore")) : null;
-        if (version.usesStateFile() && m.artifacts(RkeArtifacts.RKESTATE).isEmpty()
-                && !Boolean.parseBoolean(snapshot.attributes().getOrDefault("stateEntry", "false"))) {
-            throw new IntegrityException("set " + setId + " has neither a .rkestate file nor a snapshot that carries"
-                    + " one; RKE " + version + " cannot restore without it");
+        boolean stateInZip = guide.stateMayComeFromSnapshot()
+                && Boolean.parseBoolean(snapshot.attributes().getOrDefault("stateEntry", "false"));
+        if (guide.needsStateFile() && m.artifacts(RkeArtifacts.RKESTATE).isEmpty() && !stateInZip) {
+            throw new IntegrityException("set " + setId + " has " + (guide.stateMayComeFromSnapshot()
+                    ? "neither a .rkestate file nor a snapshot that carries one" : "no .rkestate file (RKE " + version
+                    + " does not read the state from the snapshot)") + "; RKE " + version
+                    + " cannot restore without it. Pick a set that holds the state file");
         }
         Path configFile = config.sourcePath().orElseThrow(() -> new InvalidInputException(
                 "the cluster config must be loaded from a file to prepare a restore"));
@@ -238,6 +245,10 @@ public final class RestorePreparation {
             }
         }
         steps.add("then run: " + command);
+        if (guide.snapshotOnEveryNode()) {
+            steps.add("then run: rke up --config " + configFile.toAbsolutePath()
+                    + " (RKE " + version + " restores the etcd plane only)");
+        }
         return new Plan(snapshot, pki, name, target, command, steps);
     }
 

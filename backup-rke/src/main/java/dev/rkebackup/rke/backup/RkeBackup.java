@@ -3,8 +3,6 @@ package dev.rkebackup.rke.backup;
 import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactKind;
-import dev.rkebackup.rke.RkeArtifacts;
-import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.BackupSetWriter;
@@ -12,6 +10,10 @@ import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
+import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.ConfigInspector;
@@ -128,8 +130,9 @@ public final class RkeBackup {
 
     private BackupResult run(String snapshotName, SnapshotResult snap) {
         SnapshotNames.requireValid(snapshotName);
-        if (!version.supportsSnapshots()) {
-            throw new InvalidInputException("RKE " + version + " cannot take etcd snapshots (added in v0.1.7);"
+        if (!version.has(RkeFeature.SNAPSHOTS)) {
+            throw new InvalidInputException("RKE " + version + " cannot take etcd snapshots (added in "
+                    + RkeFeature.SNAPSHOTS.since() + ");"
                     + " upgrade RKE first");
         }
         Path configFile = config.sourcePath().orElseThrow(() -> new InvalidInputException(
@@ -164,14 +167,17 @@ public final class RkeBackup {
                     missing, "cluster config");
             if (effective.restoreArtifacts().contains(RestoreArtifact.STATE_FILE)) {
                 Path state = config.stateFilePath().orElseThrow();
-                boolean inSnapshot = snapshots.stateInSnapshot();
+                // only from v1.1.5 does snapshot-restore read the state from the zip; before, the local file is
+                // required whatever the zip holds (rke-facts 5.1)
+                boolean inSnapshot = snapshots.stateInSnapshot() && RestoreGuide.of(version).stateMayComeFromSnapshot();
                 boolean stored = addLocal(w, state, state.getFileName().toString(), RkeArtifacts.RKESTATE,
                         !inSnapshot, missing, "cluster state file");
                 if (!stored && inSnapshot) {
                     w.note("local state file " + state + " is missing; the snapshot zip carries the state"
                             + " (RKE " + version + " restores from it)");
                 }
-                if (stored && version.embedsStateInSnapshot() && !inSnapshot && !snapshots.stored().isEmpty()) {
+                if (stored && version.has(RkeFeature.STATE_IN_SNAPSHOT) && !inSnapshot
+                        && !snapshots.stored().isEmpty()) {
                     w.note("the snapshot zip has no /etc/kubernetes/" + snapshotName + ".rkestate entry"
                             + (version.recurringSnapshotsLackState() ? " (known for this RKE version, rancher#48253)"
                             : "") + "; the local state file " + state + " was stored instead");

@@ -1,9 +1,10 @@
 package dev.rkebackup.rke.backup;
 
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupSetWriter;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.NodeAccessException;
@@ -48,7 +49,7 @@ final class SnapshotCollector {
         this.snapshotName = snapshotName;
         this.fileName = version.snapshotFileName(snapshotName);
         this.remotePath = directory + "/" + fileName;
-        this.layout = version.zipsSnapshots() ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
+        this.layout = version.has(RkeFeature.ZIPPED_SNAPSHOTS) ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
     }
 
     Outcome collect(CollectionStrategy strategy) {

@@ -2,6 +2,7 @@ package dev.rkebackup.rke.config;
 
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.StorageException;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.internal.AtomicFiles;
 import dev.rkebackup.rke.config.internal.GoDuration;
@@ -151,19 +152,20 @@ public final class ConfigEditor {
      */
     public ConfigEditor enableRecurringSnapshots(RkeVersion version) {
         Objects.requireNonNull(version, "version");
-        if (!version.supportsSnapshots()) {
-            throw new InvalidInputException("RKE " + version + " cannot take etcd snapshots (added in v0.1.7). "
+        if (!version.has(RkeFeature.SNAPSHOTS)) {
+            throw new InvalidInputException("RKE " + version + " cannot take etcd snapshots (added in "
+                    + RkeFeature.SNAPSHOTS.since() + "). "
                     + "Upgrade RKE before enabling recurring snapshots.");
         }
         SourceText text = current.source();
         EtcdConfig etcd = current.etcd();
-        boolean snapshotOff = etcd.snapshot().map(s -> !s).orElse(!version.recurringSnapshotsOnByDefault());
+        boolean snapshotOff = etcd.snapshot().map(s -> !s).orElse(!version.has(RkeFeature.RECURRING_ON_BY_DEFAULT));
         if (snapshotOff) {
             text = ensureEtcd(text, Lines.empty().with("snapshot", RenderedScalar.literal(true)));
             text = YamlText.of(text).setScalar(ETCD, "snapshot", RenderedScalar.literal(true));
         }
         ConfigGeneration generation = current.configGeneration();
-        if (version.supportsBackupConfig()) {
+        if (version.has(RkeFeature.BACKUP_CONFIG)) {
             Optional<BackupConfig> bc = etcd.backupConfig();
             boolean trap = bc.isPresent() && bc.get().enabled().equals(Optional.of(false))
                     && (bc.get().intervalHours().isEmpty() || bc.get().retention().isEmpty());
@@ -214,7 +216,7 @@ public final class ConfigEditor {
         }
         SourceText text = current.source();
         EtcdConfig etcd = current.etcd();
-        if (version.supportsBackupConfig() && current.configGeneration() != ConfigGeneration.LEGACY) {
+        if (version.has(RkeFeature.BACKUP_CONFIG) && current.configGeneration() != ConfigGeneration.LEGACY) {
             Lines values = Lines.empty();
             if (intervalHours > 0) {
                 values = values.with("interval_hours", RenderedScalar.literal(intervalHours));
@@ -268,8 +270,9 @@ public final class ConfigEditor {
      */
     public ConfigEditor migrateToBackupConfig(RkeVersion version) {
         Objects.requireNonNull(version, "version");
-        if (!version.supportsBackupConfig()) {
-            throw new InvalidInputException("RKE " + version + " does not read backup_config (added in v0.2.0); "
+        if (!version.has(RkeFeature.BACKUP_CONFIG)) {
+            throw new InvalidInputException("RKE " + version + " does not read backup_config (added in "
+                    + RkeFeature.BACKUP_CONFIG.since() + "); "
                     + "keep the legacy snapshot/creation/retention fields or upgrade RKE first.");
         }
         if (current.configGeneration() != ConfigGeneration.LEGACY) {

@@ -1,6 +1,8 @@
 package dev.rkebackup.rke.config;
 
 import dev.rkebackup.core.Secret;
+import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.internal.GoDuration;
 import java.time.Duration;
@@ -57,7 +59,7 @@ public final class ConfigInspector {
         WarningRules.collect(config, version, given, backup, warnings);
         warnings.sort((a, b) -> b.severity().compareTo(a.severity()));
         List<String> etcd = config.etcdNodes().stream().map(RkeNode::address).toList();
-        String stateFile = version.usesStateFile()
+        String stateFile = version.has(RkeFeature.STATE_FILE)
                 ? config.stateFilePath().map(Object::toString).orElse("") : "";
         return new ConfigInspection(config.sourceName(), config.clusterName(), version, given,
                 config.configGeneration(), config.nodes().size(), etcd, EtcdQuorum.of(etcd.size()), backup,
@@ -73,9 +75,9 @@ public final class ConfigInspector {
      */
     public static EffectiveBackup effective(ClusterConfig config, RkeVersion version) {
         EtcdConfig etcd = config.etcd();
-        boolean recurring = version.supportsSnapshots()
-                && etcd.snapshot().orElse(version.recurringSnapshotsOnByDefault());
-        Optional<BackupConfig> used = etcd.backupConfig().filter(b -> version.supportsBackupConfig());
+        boolean recurring = version.has(RkeFeature.SNAPSHOTS)
+                && etcd.snapshot().orElse(version.has(RkeFeature.RECURRING_ON_BY_DEFAULT));
+        Optional<BackupConfig> used = etcd.backupConfig().filter(b -> version.has(RkeFeature.BACKUP_CONFIG));
         Duration interval;
         Duration window;
         String retention;
@@ -91,26 +93,28 @@ public final class ConfigInspector {
             retention = bc.retention().isPresent() ? count + " snapshots" : count + " snapshots (default)";
             Optional<S3BackupConfig> s3c = bc.s3();
             s3 = s3c.isPresent();
-            prefix = s3c.flatMap(S3BackupConfig::folder).filter(f -> !f.isEmpty() && version.supportsFolder())
+            prefix = s3c.flatMap(S3BackupConfig::folder).filter(f -> !f.isEmpty() && version.has(RkeFeature.FOLDER))
                     .map(f -> f + "/").orElse("");
         } else {
-            boolean modern = version.recurringSnapshotsOnByDefault();
+            boolean modern = version.has(RkeFeature.RECURRING_ON_BY_DEFAULT);
             String creation = etcd.creation().orElse(modern ? "12h" : "5m0s");
             String keep = etcd.retention().orElse(modern ? "72h" : "24h");
             interval = GoDuration.parse(creation).filter(d -> !d.isNegative()).orElse(Duration.ZERO);
             window = GoDuration.parse(keep).filter(d -> !d.isNegative()).orElse(Duration.ZERO);
             retention = etcd.retention().map(r -> r + " (age)").orElse(keep + " (age, default)");
         }
-        String ext = version.zipsSnapshots() ? ".zip" : "";
+        String ext = version.has(RkeFeature.ZIPPED_SNAPSHOTS) ? ".zip" : "";
         List<RestoreArtifact> restore = new ArrayList<>(List.of(RestoreArtifact.SNAPSHOT,
                 RestoreArtifact.CLUSTER_CONFIG));
-        if (version.usesStateFile()) {
+        RestoreGuide guide = RestoreGuide.of(version);
+        if (guide.needsStateFile()) {
             restore.add(RestoreArtifact.STATE_FILE);
-        } else if (version.writesPkiBundle()) {
+        } else if (guide.needsPkiBundle()) {
             restore.add(RestoreArtifact.PKI_BUNDLE);
         }
         return new EffectiveBackup(used.isPresent() ? ConfigGeneration.BACKUP_CONFIG : ConfigGeneration.LEGACY,
-                recurring, interval, retention, window, s3 && version.supportsS3(), EffectiveBackup.SNAPSHOT_DIRECTORY,
+                recurring, interval, retention, window, s3 && version.has(RkeFeature.BACKUP_CONFIG),
+                        EffectiveBackup.SNAPSHOT_DIRECTORY,
                 "<RFC3339 time>_etcd" + ext, "<name>" + ext, prefix, restore);
     }
 

@@ -48,7 +48,7 @@ final class InspectionFormat {
         } else {
             row(sb, "S3 upload", i.s3().isEmpty() ? "no" : "no (S3 settings present but not used by this version)");
         }
-        row(sb, "Restore needs", b.restoreArtifacts().stream().map(RestoreArtifact::description)
+        row(sb, "Restore needs", b.restoreArtifacts().stream().map(a -> a.description(i.rkeVersion()))
                 .collect(Collectors.joining("; ")));
         if (!i.stateFile().isEmpty()) {
             row(sb, "State file", i.stateFile());

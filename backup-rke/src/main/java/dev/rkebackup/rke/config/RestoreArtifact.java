@@ -1,5 +1,8 @@
 package dev.rkebackup.rke.config;
 
+import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeVersion;
+
 /** A file a complete restore needs, depending on the RKE version. */
 public enum RestoreArtifact {
     /** The etcd snapshot ({@code <name>.zip} from v0.2.5, {@code <name>} before). */
@@ -32,8 +35,24 @@ public enum RestoreArtifact {
         };
     }
 
-    /** @return a short human description */
+    /** @return a short human description, the same for every version */
     public String description() {
         return description;
+    }
+
+    /**
+     * What a restore on {@code version} needs of this artifact, from {@link RestoreGuide}.
+     *
+     * @param version the RKE version that restores
+     * @return the description in operator words
+     */
+    public String description(RkeVersion version) {
+        RestoreGuide guide = RestoreGuide.of(version);
+        return switch (this) {
+            case SNAPSHOT -> guide.snapshotNeed();
+            case CLUSTER_CONFIG -> description;
+            case STATE_FILE -> guide.stateNeed().orElse(description);
+            case PKI_BUNDLE -> guide.pkiBundleNeed().orElse(description);
+        };
     }
 }

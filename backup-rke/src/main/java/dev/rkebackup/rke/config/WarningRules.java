@@ -1,5 +1,7 @@
 package dev.rkebackup.rke.config;
 
+import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.internal.GoDuration;
 import java.nio.file.Files;
@@ -66,9 +68,10 @@ final class WarningRules {
                         + ".x releases this library was verified against; "
                         + "the behaviour below assumes it behaves like them. Verify a snapshot and restore once.");
             }
-            if (!v.supportsSnapshots()) {
+            if (!v.has(RkeFeature.SNAPSHOTS)) {
                 add(WarningCode.SNAPSHOTS_NOT_SUPPORTED_BY_VERSION, Severity.ERROR, null, vs + " cannot "
-                        + "take etcd snapshots (added in v0.1.7). Upgrade RKE before relying on backups.");
+                        + "take etcd snapshots (added in " + RkeFeature.SNAPSHOTS.since()
+                        + "). Upgrade RKE before relying on backups.");
             }
         }
 
@@ -95,7 +98,7 @@ final class WarningRules {
         }
 
         void recurring(EffectiveBackup eff) {
-            if (eff.recurring() || !v.supportsSnapshots()) {
+            if (eff.recurring() || !v.has(RkeFeature.SNAPSHOTS)) {
                 return;
             }
             Optional<Boolean> snapshot = c.etcd().snapshot();
@@ -106,7 +109,8 @@ final class WarningRules {
                         + "for recurring snapshots; one-time `rke etcd snapshot-save` still works.");
             } else {
                 add(WarningCode.RECURRING_DISABLED, Severity.WARNING, null, vs + " runs no recurring "
-                        + "snapshots unless services.etcd.snapshot is true (default false before v0.1.12). Add "
+                        + "snapshots unless services.etcd.snapshot is true (default false before "
+                        + RkeFeature.RECURRING_ON_BY_DEFAULT.since() + "). Add "
                         + "`snapshot: true` under services.etcd.");
             }
         }
@@ -114,18 +118,19 @@ final class WarningRules {
         void backupConfig(EffectiveBackup eff) {
             Optional<BackupConfig> bco = c.etcd().backupConfig();
             if (bco.isEmpty()) {
-                if (v.panicsAfterSaveWithoutBackupConfig()) {
+                if (v.has(RkeFeature.PANIC_WITHOUT_BACKUP_CONFIG)) {
                     add(WarningCode.SAVE_PANICS_WITHOUT_BACKUP_CONFIG, Severity.WARNING, null, vs + " "
                             + "panics (exit code 2) right after a successful `snapshot-save` when backup_config is "
                             + "absent (rke#3028). The snapshot is still written. Add a backup_config section or "
-                            + "upgrade RKE to v1.3.15 / v1.4.3 or later.");
+                            + "upgrade RKE to " + RkeFeature.PANIC_WITHOUT_BACKUP_CONFIG.fixedIn() + " or later.");
                 }
                 return;
             }
             BackupConfig bc = bco.get();
-            if (!v.supportsBackupConfig()) {
+            if (!v.has(RkeFeature.BACKUP_CONFIG)) {
                 add(WarningCode.S3_NOT_SUPPORTED_BY_VERSION, Severity.WARNING, BC, vs + " ignores "
-                        + "backup_config and S3 (added in v0.2.0); it uses snapshot/creation/retention. Upgrade RKE "
+                        + "backup_config and S3 (added in " + RkeFeature.BACKUP_CONFIG.since()
+                        + "); it uses snapshot/creation/retention. Upgrade RKE "
                         + "or use the legacy fields.");
                 return;
             }
@@ -151,9 +156,10 @@ final class WarningRules {
             if (!eff.retentionWindow().isZero()) {
                 retentionCount(bc, eff);
             }
-            if (bc.timeout().isPresent() && !v.supportsBackupTimeout()) {
+            if (bc.timeout().isPresent() && !v.has(RkeFeature.BACKUP_TIMEOUT)) {
                 add(WarningCode.TIMEOUT_NOT_SUPPORTED_BY_VERSION, Severity.INFO, BC + ".timeout", "RKE " + v
-                        + " ignores backup_config.timeout (added in v1.1.14 / v1.2.5); each host gets about 300 s. "
+                        + " ignores backup_config.timeout (added in " + RkeFeature.BACKUP_TIMEOUT.since()
+                        + "); each host gets about 300 s. "
                         + "Upgrade RKE if snapshots of a large etcd time out.");
             }
             if (c.etcd().creation().isPresent() || c.etcd().retention().isPresent()) {
@@ -215,7 +221,7 @@ final class WarningRules {
 
         void s3() {
             Optional<S3BackupConfig> s3o = c.etcd().backupConfig().flatMap(BackupConfig::s3);
-            if (s3o.isEmpty() || !v.supportsS3()) {
+            if (s3o.isEmpty() || !v.has(RkeFeature.BACKUP_CONFIG)) {
                 return;
             }
             S3BackupConfig s3 = s3o.get();
@@ -233,15 +239,17 @@ final class WarningRules {
                 add(WarningCode.S3_KEYS_INCOMPLETE, Severity.WARNING, S3, "Only one of access_key/secret_key is "
                         + "set; set both, or neither to use the nodes' IAM instance profile.");
             }
-            if (s3.folder().isPresent() && !v.supportsFolder()) {
+            if (s3.folder().isPresent() && !v.has(RkeFeature.FOLDER)) {
                 add(WarningCode.FOLDER_NOT_SUPPORTED_BY_VERSION, Severity.WARNING, S3 + ".folder", "RKE " + v
-                        + " ignores s3backupconfig.folder (added in v0.2.7): snapshots go to the bucket root. "
+                        + " ignores s3backupconfig.folder (added in " + RkeFeature.FOLDER.since()
+                        + "): snapshots go to the bucket root. "
                         + "Upgrade RKE or drop the folder.");
             }
             if (s3.customCa().isPresent()) {
-                if (!v.supportsCustomCa()) {
+                if (!v.has(RkeFeature.CUSTOM_CA)) {
                     add(WarningCode.CUSTOM_CA_NOT_SUPPORTED_BY_VERSION, Severity.WARNING, S3 + ".custom_ca", "RKE "
-                            + v + " ignores s3backupconfig.custom_ca (added in v0.2.5): an endpoint with a private CA "
+                            + v + " ignores s3backupconfig.custom_ca (added in " + RkeFeature.CUSTOM_CA.since()
+                            + "): an endpoint with a private CA "
                             + "fails with x509 errors (rke#1316). Upgrade RKE.");
                 } else if (!s3.customCa().get().contains("-----BEGIN CERTIFICATE-----")) {
                     add(WarningCode.CUSTOM_CA_NOT_PEM, Severity.WARNING, S3 + ".custom_ca", "s3backupconfig"
@@ -273,22 +281,21 @@ final class WarningRules {
         }
 
         void restore(EffectiveBackup eff) {
-            if (v.usesStateFile()) {
+            if (v.has(RkeFeature.STATE_FILE)) {
                 Optional<Path> state = c.stateFilePath();
                 if (state.isPresent() && !Files.exists(state.get())) {
-                    add(WarningCode.STATE_FILE_MISSING, Severity.WARNING, null, "No state file " + state.get()
-                            + " next to the config. RKE " + v + " needs it for snapshot-save (to embed it) and for "
-                            + "restore. Recover it with `rke util get-state-file` (v1.2.5+) or copy it from where "
-                            + "`rke up` ran.");
+                    add(WarningCode.STATE_FILE_MISSING, Severity.WARNING, null,
+                            RestoreGuide.of(v).stateFileMissing(state.get()));
                 }
                 if (eff.recurring() && v.recurringSnapshotsLackState()) {
                     add(WarningCode.STATE_MISSING_IN_RECURRING_SNAPSHOTS, Severity.WARNING, null,
                             "Recurring snapshots of RKE " + v + " do not contain the cluster state ("
-                            + (v.isInRancher48253Range() ? "rancher#48253" : "before v1.2.4, rke#2222")
+                            + (v.has(RkeFeature.RECURRING_STATE_LOST) ? "rancher#48253" : "before "
+                            + RkeFeature.RECURRING_STATE.since() + ", rke#2222")
                             + "). A restore from them needs a separately saved .rkestate: back it up with every "
                             + "snapshot, or take manual snapshots with snapshot-save.");
                 }
-            } else if (v.writesPkiBundle()) {
+            } else if (v.has(RkeFeature.PKI_BUNDLE)) {
                 add(WarningCode.PKI_BUNDLE_REQUIRED, Severity.INFO, null, vs + " has no .rkestate: a restore"
                         + " needs pki.bundle.tar.gz from /opt/rke/etcd-snapshots next to the snapshot on every etcd "
                         + "node. Back it up together with the snapshots.");

@@ -2,6 +2,7 @@ package dev.rkebackup.rke.exec;
 
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.Secret;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.BackupConfig;
 import dev.rkebackup.rke.config.ClusterConfig;
@@ -114,22 +115,22 @@ public final class RkeRunner {
         Path config = request.configFile().toAbsolutePath();
         ClusterConfig cfg = ClusterConfig.load(config);
         cfg.requireEtcdNodes();
-        VersionGate.require(v.supportsSnapshots(), "rke etcd snapshot-restore", "v0.1.7",
+        VersionGate.require(RkeFeature.SNAPSHOTS, "rke etcd snapshot-restore",
                 "older versions cannot restore snapshots", v, binary.path());
         List<String> argv = new ArrayList<>(List.of(binary.path().toString(), "etcd", "snapshot-restore",
                 "--config", config.toString(), "--name", request.name()));
         if (request.useLocalState()) {
-            VersionGate.require(v.supportsUseLocalState(), "--use-local-state", "v1.1.5",
+            VersionGate.require(RkeFeature.STATE_IN_SNAPSHOT, "--use-local-state",
                     "older versions have no such flag", v, binary.path());
             argv.add("--use-local-state");
         }
         if (request.certDir().isPresent()) {
-            VersionGate.require(v.supportsUseLocalState(), "--cert-dir for snapshot-restore", "v1.1.5",
+            VersionGate.require(RkeFeature.STATE_IN_SNAPSHOT, "--cert-dir for snapshot-restore",
                     "older versions have no such flag", v, binary.path());
             argv.addAll(List.of("--cert-dir", request.certDir().get().toAbsolutePath().toString()));
         }
         if (request.customCerts()) {
-            VersionGate.require(v.supportsUseLocalState(), "--custom-certs for snapshot-restore", "v1.1.5",
+            VersionGate.require(RkeFeature.STATE_IN_SNAPSHOT, "--custom-certs for snapshot-restore",
                     "older versions have no such flag", v, binary.path());
             argv.add("--custom-certs");
         }
@@ -242,7 +243,7 @@ public final class RkeRunner {
      */
     public RecurringSnapshotsResult applyRecurringSnapshots(Path configFile, UnaryOperator<ConfigEditor> edits) {
         Path config = configFile.toAbsolutePath();
-        VersionGate.require(binary.version().supportsSnapshots(), "Recurring etcd snapshots", "v0.1.7",
+        VersionGate.require(RkeFeature.SNAPSHOTS, "Recurring etcd snapshots",
                 "older versions cannot take snapshots", binary.version(), binary.path());
         ConfigEditor editor = edits.apply(ConfigEditor.of(ClusterConfig.load(config)));
         Path backup = null;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rkebackup.core.CommandException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.Secret;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.BackupConfig;
 import dev.rkebackup.rke.config.ClusterConfig;
@@ -39,7 +40,7 @@ final class SnapshotSaver {
     SnapshotResult save(SnapshotSaveRequest request) {
         RkeBinary binary = runner.binary();
         RkeVersion version = binary.version();
-        VersionGate.require(version.supportsSnapshots(), "rke etcd snapshot-save", "v0.1.7",
+        VersionGate.require(RkeFeature.SNAPSHOTS, "rke etcd snapshot-save",
                 "older versions have no etcd snapshot command", version, binary.path());
         Path configFile = request.configFile().toAbsolutePath();
         ClusterConfig config = ClusterConfig.load(configFile);
@@ -59,10 +60,11 @@ final class SnapshotSaver {
             }
         }
         warnIfBackupDisabled(config, configFile);
-        if (version.embedsStateInSnapshot() && config.stateFilePath().filter(Files::isRegularFile)
+        if (version.has(RkeFeature.STATE_IN_SNAPSHOT) && config.stateFilePath().filter(Files::isRegularFile)
                 .isEmpty()) {
             LOG.warn("{} has no {} next to it: snapshot {} will not contain the cluster state, and a restore will "
-                    + "need the state file from elsewhere. Retrieve it with 'rke util get-state-file' (v1.2.5+).",
+                    + "need the state file from elsewhere. Retrieve it with 'rke util get-state-file' ("
+                    + RkeFeature.GET_STATE_FILE.since() + "+) or copy it from where 'rke up' ran.",
                     configFile, config.stateFilePath().map(Path::getFileName).orElse(null), name);
         }
         List<Secret> secrets = new ArrayList<>();

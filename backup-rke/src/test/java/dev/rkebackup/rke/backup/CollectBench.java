@@ -1,9 +1,9 @@
 package dev.rkebackup.rke.backup;
 
-import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.storage.FileSystemObjectStore;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.node.testing.SshNodes;

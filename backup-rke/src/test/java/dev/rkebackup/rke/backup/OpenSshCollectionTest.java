@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.storage.FileSystemObjectStore;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.testing.EtcdCluster;

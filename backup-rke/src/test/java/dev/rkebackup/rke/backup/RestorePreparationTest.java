@@ -1,12 +1,9 @@
 package dev.rkebackup.rke.backup;
 
-import dev.rkebackup.rke.RkeArtifacts;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.Manifest;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.testing.EtcdCluster;
@@ -19,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Restore preparation onto fresh node directories from sets taken with the real stand-in and real etcd. */
 @Timeout(120)

@@ -1,14 +1,12 @@
 package dev.rkebackup.rke.backup;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.rke.RkeArtifacts;
-import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.storage.ObjectInfo;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.exec.SnapshotSaveRequest;
 import dev.rkebackup.rke.node.NodeAccessException;
 import dev.rkebackup.rke.testing.EtcdCluster;
@@ -28,6 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The whole job through the real rke stand-in and real etcd snapshots, nodes as local directories. */
 @Timeout(120)
@@ -59,7 +59,7 @@ class RkeBackupTest {
         assertThat(snap.sha256()).isEqualTo(sha256(c.snapshotFile("10.0.0.1", "nightly")));
         assertThat(m.artifacts(RkeArtifacts.CLUSTER_CONFIG)).singleElement()
                 .satisfies(a -> assertThat(a.path()).isEqualTo("rancher-cluster.yml"));
-        if (c.version.usesStateFile()) {
+        if (c.version.has(RkeFeature.STATE_FILE)) {
             assertThat(m.artifacts(RkeArtifacts.RKESTATE)).singleElement()
                     .satisfies(a -> assertThat(a.path()).isEqualTo("rancher-cluster.rkestate"));
             assertThat(m.artifacts(RkeArtifacts.PKI_BUNDLE)).isEmpty();
@@ -67,9 +67,9 @@ class RkeBackupTest {
             assertThat(m.artifacts(RkeArtifacts.PKI_BUNDLE)).hasSize(1);
             assertThat(m.artifacts(RkeArtifacts.RKESTATE)).isEmpty();
         }
-        if (c.version.zipsSnapshots()) {
+        if (c.version.has(RkeFeature.ZIPPED_SNAPSHOTS)) {
             assertThat(snap.attributes()).containsEntry("stateEntry",
-                    String.valueOf(c.version.embedsStateInSnapshot()));
+                    String.valueOf(c.version.has(RkeFeature.STATE_IN_SNAPSHOT)));
         }
         assertThat(r.nodes()).extracting(NodeReport::status).containsExactly(NodeReport.Status.OK,
                 NodeReport.Status.NOT_NEEDED, NodeReport.Status.NOT_NEEDED);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.core.storage.ObjectInfo;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.RemoteFile;
 import dev.rkebackup.rke.testing.EtcdCluster;

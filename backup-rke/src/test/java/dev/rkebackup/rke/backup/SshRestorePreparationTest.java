@@ -3,8 +3,8 @@ package dev.rkebackup.rke.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.core.repository.Manifest;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.testing.EtcdCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;

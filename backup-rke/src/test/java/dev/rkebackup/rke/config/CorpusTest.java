@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rkebackup.core.InvalidInputException;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -262,6 +263,6 @@ class CorpusTest {
         assertThat(after.codes()).doesNotContain(RECURRING_DISABLED, ENABLED_FALSE_WITHOUT_VALUES);
         assertThat(edit.isChanged()).isEqualTo(e.codes().contains(RECURRING_DISABLED)
                 || e.codes().contains(ENABLED_FALSE_WITHOUT_VALUES) || e.generation() == NONE
-                && version.supportsBackupConfig());
+                && version.has(RkeFeature.BACKUP_CONFIG));
     }
 }

@@ -2,6 +2,7 @@ package dev.rkebackup.rke.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.testing.EtcdCluster;
 import dev.rkebackup.rke.testing.RkeStandin;
@@ -41,15 +42,15 @@ class SnapshotSaveVersionsTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(SnapshotStatus.SUCCESS);
         assertThat(r.isSuccess()).isTrue();
         assertThat(r.exitCode()).isZero();
-        assertThat(r.fileName()).isEqualTo(v.zipsSnapshots() ? "nightly.zip" : "nightly");
+        assertThat(r.fileName()).isEqualTo(v.has(RkeFeature.ZIPPED_SNAPSHOTS) ? "nightly.zip" : "nightly");
         assertThat(r.expectedFiles()).containsOnlyKeys(Cluster.ETCD_HOSTS);
         assertThat(r.s3Key()).isEmpty();
         for (String host : Cluster.ETCD_HOSTS) {
             Path file = c.standin.snapshotDir(host).resolve(r.fileName());
             assertThat(file).exists();
-            if (v.zipsSnapshots()) {
+            if (v.has(RkeFeature.ZIPPED_SNAPSHOTS)) {
                 assertThat(SnapshotFiles.checkZip(file, "nightly")).as("zip entries of %s", version)
-                        .containsExactlyElementsOf(v.embedsStateInSnapshot()
+                        .containsExactlyElementsOf(v.has(RkeFeature.STATE_IN_SNAPSHOT)
                                 ? java.util.List.of("/backup/nightly", "/etc/kubernetes/nightly.rkestate")
                                 : java.util.List.of("/backup/nightly"));
             } else {
@@ -59,9 +60,10 @@ class SnapshotSaveVersionsTest {
                 assertThat(SnapshotFiles.mode(file)).isEqualTo("rw-------");
             }
             assertThat(c.standin.snapshotDir(host).resolve("pki.bundle.tar.gz").toFile().exists())
-                    .isEqualTo(v.writesPkiBundle());
+                    .isEqualTo(v.has(RkeFeature.PKI_BUNDLE));
         }
-        RkeOutputLine.Stream expected = v.logsToStdout() ? RkeOutputLine.Stream.STDOUT : RkeOutputLine.Stream.STDERR;
+        RkeOutputLine.Stream expected = v.has(RkeFeature.LOGS_TO_STDOUT) ? RkeOutputLine.Stream.STDOUT
+                : RkeOutputLine.Stream.STDERR;
         assertThat(c.heard).isNotEmpty().allMatch(l -> l.stream() == expected);
         assertThat(c.heard).anyMatch(l -> l.level() == RkeLogLevel.INFO
                 && l.message().equals(v.finalSaveMessage("nightly")));

@@ -2,6 +2,7 @@ package dev.rkebackup.rke.exec.internal;
 
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.Secret;
+import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.S3BackupConfig;
 import java.nio.file.Path;
@@ -29,19 +30,19 @@ public final class S3Settings {
      * @throws InvalidInputException if the bucket is missing or the version lacks a used setting
      */
     public static void check(S3BackupConfig s3, RkeVersion version, Path binary) {
-        VersionGate.require(version.supportsS3(), "Uploading snapshots to S3 (--s3 / backup_config.s3backupconfig)",
-                "v0.2.0", "older versions only write local snapshots", version, binary);
+        VersionGate.require(RkeFeature.BACKUP_CONFIG, "Uploading snapshots to S3 (--s3 / backup_config.s3backupconfig)",
+                "older versions only write local snapshots", version, binary);
         if (s3.bucketName().filter(b -> !b.isBlank()).isEmpty()) {
             throw new InvalidInputException("The S3 settings have no bucket name (bucket_name / --bucket-name); "
                     + "RKE refuses with \"etcd s3 backup backend bucketName can't be empty\". Set the bucket.");
         }
         if (s3.customCa().isPresent()) {
-            VersionGate.require(version.supportsCustomCa(), "A custom S3 CA (custom_ca / --s3-endpoint-ca)",
-                    "v0.2.5", "older versions ignore it and fail with x509 errors against a private CA", version,
+            VersionGate.require(RkeFeature.CUSTOM_CA, "A custom S3 CA (custom_ca / --s3-endpoint-ca)",
+                    "older versions ignore it and fail with x509 errors against a private CA", version,
                     binary);
         }
         if (s3.folder().filter(f -> !f.isEmpty()).isPresent()) {
-            VersionGate.require(version.supportsFolder(), "An S3 folder (folder / --folder)", "v0.2.7",
+            VersionGate.require(RkeFeature.FOLDER, "An S3 folder (folder / --folder)",
                     "older versions ignore the folder silently and upload to the bucket root", version, binary);
         }
     }

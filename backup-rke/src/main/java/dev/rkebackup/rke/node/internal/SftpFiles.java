@@ -1,8 +1,8 @@
 package dev.rkebackup.rke.node.internal;
 
 import dev.rkebackup.core.io.ForwardingInputStream;
-import dev.rkebackup.rke.node.NodeAccessException;
 import dev.rkebackup.rke.node.NodeAccessException.Problem;
+import dev.rkebackup.rke.node.NodeAccessException;
 import dev.rkebackup.rke.node.RemoteFile;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
-import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
