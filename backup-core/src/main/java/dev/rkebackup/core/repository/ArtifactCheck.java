@@ -21,7 +21,9 @@ public record ArtifactCheck(String path, Status status, String detail) {
         /** Same size, different SHA-256. */
         CHECKSUM,
         /** The object could not be read (store error). */
-        UNREADABLE;
+        UNREADABLE,
+        /** The object failed authentication (encrypted repository): modified, truncated, moved or swapped. */
+        AUTHENTICATION;
 
         /**
          * The stable identifier used in JSON output ({@code missing}, {@code size}, {@code checksum}, ...).

@@ -5,6 +5,11 @@ import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.ObjectNotFoundException;
 import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.StorageException;
+import dev.rkebackup.core.crypto.KeyRequiredException;
+import dev.rkebackup.core.crypto.OpenedManifest;
+import dev.rkebackup.core.crypto.Protection;
+import dev.rkebackup.core.crypto.RepositoryCipher;
+import dev.rkebackup.core.crypto.SetCipher;
 import dev.rkebackup.core.internal.ManifestCodec;
 import dev.rkebackup.core.storage.ObjectInfo;
 import dev.rkebackup.core.storage.ObjectKeys;
@@ -39,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * verification, fetching or retention. The repository never deletes a key it did not write: retention removes only
  * the keys a manifest lists, and orphan clean-up only looks inside directories named like set ids.
  *
+ * <p>Encryption: a store with a repository config object ({@link RepositoryCipher#CONFIG_NAME}) holds an encrypted
+ * repository; it is read and written only through the {@link RepositoryCipher} given to {@link Builder#cipher}, and
+ * any operation on its sets without one throws {@link KeyRequiredException}. Every artifact is then streamed through
+ * the set's {@link SetCipher} and the manifest is sealed; size and SHA-256 in the manifest stay those of the
+ * plaintext. A store without a config holds plaintext sets ({@link Protection#PLAINTEXT}).
+ *
  * <p>Thread-safe; several repositories (in several processes) may write different sets into one store at once.
  * The repository does not own the store: closing the store is the caller's job.
  *
@@ -69,12 +80,15 @@ public final class BackupRepository {
     private final String prefix;
     private final ProgressListener listener;
     private final Clock clock;
+    private final RepositoryCipher cipher;
+    private volatile Protection protection;
 
     private BackupRepository(Builder b) {
         this.store = b.store;
         this.prefix = b.prefix;
         this.listener = b.listener;
         this.clock = b.clock;
+        this.cipher = b.cipher;
     }
 
     /**
@@ -103,7 +117,41 @@ public final class BackupRepository {
      * @return a builder
      */
     public Builder toBuilder() {
-        return new Builder(store).prefix(prefix).listener(listener).clock(clock);
+        Builder b = new Builder(store).prefix(prefix).listener(listener).clock(clock);
+        b.cipher = cipher;
+        return b;
+    }
+
+    /**
+     * How this repository's sets are protected, decided by the presence of the repository config object.
+     *
+     * @return {@link Protection#ENCRYPTED} or {@link Protection#PLAINTEXT}
+     * @throws KeyRequiredException if a key was given but the store holds no encrypted repository
+     * @throws StorageException if the store cannot be asked
+     */
+    public Protection protection() {
+        Protection p = protection;
+        if (p == null) {
+            boolean hasConfig = store.stat(ObjectKeys.join(prefix, RepositoryCipher.CONFIG_NAME)).isPresent();
+            if (!hasConfig && cipher != null) {
+                throw new KeyRequiredException(store.describe() + " holds no encrypted repository (no "
+                        + RepositoryCipher.CONFIG_NAME + "), but a key was given; initialise the repository first"
+                        + " (rke-backup init), or, if it was initialised, its config was removed: do not trust"
+                        + " this store");
+            }
+            p = hasConfig ? Protection.ENCRYPTED : Protection.PLAINTEXT;
+            protection = p;
+        }
+        return p;
+    }
+
+    private RepositoryCipher requireCipher() {
+        if (cipher == null) {
+            throw new KeyRequiredException(store.describe() + " holds an encrypted repository and no key was given;"
+                    + " give one: a password with --password-file F, RKE_BACKUP_PASSWORD_FILE=F or"
+                    + " RKE_BACKUP_PASSWORD, or an age identity with --age-identity F");
+        }
+        return cipher;
     }
 
     /**
@@ -140,8 +188,10 @@ public final class BackupRepository {
         byte[] rnd = new byte[4];
         RANDOM.nextBytes(rnd);
         String id = ID_TIME.format(now) + "-" + HexFormat.of().formatHex(rnd);
-        LOG.info("starting backup set {} for cluster {} in {}", id, metadata.clusterName(), store.describe());
-        return new BackupSetWriter(this, id, now, metadata);
+        SetCipher set = protection().encrypted() ? requireCipher().newSet(id) : PlaintextSet.INSTANCE;
+        LOG.info("starting backup set {} for cluster {} in {} ({})", id, metadata.clusterName(), store.describe(),
+                protection().label());
+        return new BackupSetWriter(this, id, now, metadata, set);
     }
 
     /**
@@ -172,22 +222,41 @@ public final class BackupRepository {
      * @throws IntegrityException if the manifest cannot be read
      */
     public Manifest manifest(String setId) {
+        return readSet(setId).manifest();
+    }
+
+    /** A set's manifest together with the cipher its artifacts are read with. */
+    record ReadSet(Manifest manifest, SetCipher cipher) {
+    }
+
+    ReadSet readSet(String setId) {
         checkSetId(setId);
+        boolean encrypted = protection().encrypted();
+        RepositoryCipher c = encrypted ? requireCipher() : null;
+        int max = encrypted ? 2 * ManifestCodec.MAX_MANIFEST_BYTES : ManifestCodec.MAX_MANIFEST_BYTES;
         String key = key(setId, MANIFEST_NAME);
         byte[] bytes;
         try (InputStream in = store.open(key)) {
-            bytes = in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1);
+            bytes = in.readNBytes(max + 1);
         } catch (ObjectNotFoundException e) {
             throw new ObjectNotFoundException(key, store.describe() + " (backup set " + setId
                     + " does not exist; list the sets to see which do)");
         } catch (IOException e) {
             throw StorageException.retryable("cannot read manifest " + key + ": " + e.getMessage(), e);
         }
-        if (bytes.length > ManifestCodec.MAX_MANIFEST_BYTES) {
-            throw new IntegrityException("manifest " + key + " is larger than "
-                    + ManifestCodec.MAX_MANIFEST_BYTES + " bytes; it is not a manifest this library wrote");
+        if (bytes.length > max) {
+            throw new IntegrityException("manifest " + key + " is larger than " + max
+                    + " bytes; it is not a manifest this library wrote");
         }
-        return ManifestCodec.read(bytes, key, setId);
+        if (c == null) {
+            return new ReadSet(ManifestCodec.read(bytes, key, setId), PlaintextSet.INSTANCE);
+        }
+        OpenedManifest opened = c.openManifest(setId, bytes);
+        return new ReadSet(ManifestCodec.read(opened.json(), key, setId), opened.set());
+    }
+
+    byte[] sealManifest(String setId, Instant createdAt, SetCipher set, byte[] json) {
+        return set == PlaintextSet.INSTANCE ? json : requireCipher().sealManifest(setId, createdAt, set, json);
     }
 
     /**
@@ -199,10 +268,10 @@ public final class BackupRepository {
      * @throws IntegrityException if its manifest cannot be read
      */
     public VerifyReport verify(String setId) {
-        Manifest m = manifest(setId);
+        ReadSet set = readSet(setId);
         List<ArtifactCheck> checks = new ArrayList<>();
-        for (ArtifactEntry a : m.artifacts()) {
-            checks.add(check(setId, a));
+        for (ArtifactEntry a : set.manifest().artifacts()) {
+            checks.add(check(setId, a, set.cipher()));
         }
         VerifyReport report = new VerifyReport(setId, checks);
         if (report.ok()) {
@@ -213,9 +282,9 @@ public final class BackupRepository {
         return report;
     }
 
-    private ArtifactCheck check(String setId, ArtifactEntry a) {
+    private ArtifactCheck check(String setId, ArtifactEntry a, SetCipher set) {
         String key = key(setId, a.path());
-        try (InputStream in = VerifyingInputStream.open(this, setId, a)) {
+        try (InputStream in = VerifyingInputStream.open(this, setId, a, set)) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return new ArtifactCheck(a.path(), ArtifactCheck.Status.OK, "");
         } catch (ObjectNotFoundException e) {
@@ -224,7 +293,13 @@ public final class BackupRepository {
             return new ArtifactCheck(a.path(), ArtifactCheck.Status.SIZE, e.getMessage());
         } catch (VerifyingInputStream.ChecksumMismatch e) {
             return new ArtifactCheck(a.path(), ArtifactCheck.Status.CHECKSUM, e.getMessage());
-        } catch (IOException | BackupException e) {
+        } catch (IOException e) {
+            if (e.getCause() instanceof dev.rkebackup.core.crypto.AuthenticationException ae) {
+                return new ArtifactCheck(a.path(), ArtifactCheck.Status.AUTHENTICATION, ae.getMessage());
+            }
+            return new ArtifactCheck(a.path(), ArtifactCheck.Status.UNREADABLE,
+                    "cannot read " + key + ": " + e.getMessage());
+        } catch (BackupException e) {
             return new ArtifactCheck(a.path(), ArtifactCheck.Status.UNREADABLE,
                     "cannot read " + key + ": " + e.getMessage());
         }
@@ -241,10 +316,10 @@ public final class BackupRepository {
      * @throws ObjectNotFoundException if the set, the artifact entry or its object is missing
      */
     public InputStream openArtifact(String setId, String path) {
-        Manifest m = manifest(setId);
-        ArtifactEntry a = m.artifact(path).orElseThrow(() -> new ObjectNotFoundException(path,
+        ReadSet set = readSet(setId);
+        ArtifactEntry a = set.manifest().artifact(path).orElseThrow(() -> new ObjectNotFoundException(path,
                 "backup set " + setId + " (the manifest lists no such artifact)"));
-        return VerifyingInputStream.open(this, setId, a);
+        return VerifyingInputStream.open(this, setId, a, set.cipher());
     }
 
     /**
@@ -259,7 +334,7 @@ public final class BackupRepository {
      * @throws StorageException if the store or the target directory fails
      */
     public List<Path> fetch(String setId, Path directory) {
-        return Fetcher.fetch(this, manifest(setId), directory);
+        return Fetcher.fetch(this, readSet(setId), directory);
     }
 
     /**
@@ -348,6 +423,9 @@ public final class BackupRepository {
     }
 
     private Scan scan() {
+        if (protection().encrypted()) {
+            requireCipher();
+        }
         String base = prefix.isEmpty() ? "" : prefix + "/";
         Map<String, List<ObjectInfo>> bySet = new LinkedHashMap<>();
         for (ObjectInfo o : store.list(base)) {
@@ -412,6 +490,7 @@ public final class BackupRepository {
         private String prefix = "";
         private ProgressListener listener = ProgressListener.NONE;
         private Clock clock = Clock.systemUTC();
+        private RepositoryCipher cipher;
 
         private Builder(ObjectStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -454,6 +533,19 @@ public final class BackupRepository {
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the unlocked key of an encrypted repository (from {@code backup-crypto}'s {@code RepositoryKeys}).
+         * Without one, an encrypted repository's sets can be neither read nor written; with one, a store that is
+         * not an encrypted repository is refused.
+         *
+         * @param cipher the unlocked repository key
+         * @return this builder
+         */
+        public Builder cipher(RepositoryCipher cipher) {
+            this.cipher = Objects.requireNonNull(cipher, "cipher");
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.rkebackup.core.repository;
 import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
+import dev.rkebackup.core.crypto.SetCipher;
 import dev.rkebackup.core.internal.HashingInputStream;
 import dev.rkebackup.core.internal.Listeners;
 import dev.rkebackup.core.internal.ManifestCodec;
@@ -41,10 +42,13 @@ public final class BackupSetWriter implements AutoCloseable {
     private final List<ArtifactEntry> entries = new ArrayList<>();
     private final List<String> pathsInFlight = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final SetCipher cipher;
     private boolean finished;
 
-    BackupSetWriter(BackupRepository repository, String setId, Instant createdAt, SetMetadata metadata) {
+    BackupSetWriter(BackupRepository repository, String setId, Instant createdAt, SetMetadata metadata,
+            SetCipher cipher) {
         this.repository = repository;
+        this.cipher = cipher;
         this.setId = setId;
         this.createdAt = createdAt;
         this.metadata = metadata;
@@ -92,7 +96,8 @@ public final class BackupSetWriter implements AutoCloseable {
         HashingInputStream hashing = new HashingInputStream(content, repository.listener(), path, length);
         boolean ok = false;
         try {
-            repository.store().put(key, hashing, length);
+            long storedLength = cipher.storedSize(length);
+            repository.store().put(key, cipher.encrypt(hashing, path, length), storedLength);
             if (hashing.count() != length) {
                 throw new IntegrityException("artifact '" + path + "' yielded " + hashing.count() + " bytes, "
                         + length + " were declared; nothing was stored");
@@ -100,9 +105,9 @@ public final class BackupSetWriter implements AutoCloseable {
             ObjectInfo stored = repository.store().stat(key).orElseThrow(() -> new IntegrityException(
                     "artifact '" + path + "' is not visible in " + repository.store().describe()
                             + " right after it was written; check the store"));
-            if (stored.size() != length) {
+            if (stored.size() != storedLength) {
                 throw new IntegrityException("artifact '" + path + "' was stored with " + stored.size()
-                        + " bytes instead of " + length + "; check the store");
+                        + " bytes instead of " + storedLength + "; check the store");
             }
             ArtifactEntry entry = new ArtifactEntry(path, kind, length, hashing.sha256Hex(), source, attributes);
             synchronized (this) {
@@ -242,7 +247,7 @@ public final class BackupSetWriter implements AutoCloseable {
                     metadata, complete, notes, entries);
             finished = true;
         }
-        byte[] json = ManifestCodec.write(m);
+        byte[] json = repository.sealManifest(setId, createdAt, cipher, ManifestCodec.write(m));
         String key = repository.key(setId, BackupRepository.MANIFEST_NAME);
         try {
             repository.store().put(key, new ByteArrayInputStream(json), json.length);

@@ -25,7 +25,8 @@ final class Fetcher {
     private Fetcher() {
     }
 
-    static List<Path> fetch(BackupRepository repo, Manifest m, Path directory) {
+    static List<Path> fetch(BackupRepository repo, BackupRepository.ReadSet set, Path directory) {
+        Manifest m = set.manifest();
         Path dir = directory.toAbsolutePath().normalize();
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         List<Path> targets = new ArrayList<>();
@@ -44,12 +45,13 @@ final class Fetcher {
         List<Path> written = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
             ArtifactEntry a = m.artifacts().get(i);
-            written.add(fetchOne(repo, m.setId(), a, targets.get(i), posix));
+            written.add(fetchOne(repo, m.setId(), a, set.cipher(), targets.get(i), posix));
         }
         return written;
     }
 
-    private static Path fetchOne(BackupRepository repo, String setId, ArtifactEntry a, Path target, boolean posix) {
+    private static Path fetchOne(BackupRepository repo, String setId, ArtifactEntry a,
+            dev.rkebackup.core.crypto.SetCipher cipher, Path target, boolean posix) {
         Path tmp = null;
         try {
             Path parent = target.getParent();
@@ -63,7 +65,7 @@ final class Fetcher {
                     ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
                             PosixFilePermissions.fromString("rw-------"))}
                     : new FileAttribute<?>[0];
-            try (InputStream in = VerifyingInputStream.open(repo, setId, a);
+            try (InputStream in = VerifyingInputStream.open(repo, setId, a, cipher);
                  FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW,
                          StandardOpenOption.WRITE), attrs)) {
                 OutputStream out = Channels.newOutputStream(ch);
@@ -80,6 +82,9 @@ final class Fetcher {
         } catch (VerifyingInputStream.SizeMismatch | VerifyingInputStream.ChecksumMismatch e) {
             throw (IntegrityException) e.getCause();
         } catch (IOException e) {
+            if (e.getCause() instanceof IntegrityException ie) {
+                throw ie;
+            }
             throw StorageException.permanent("cannot fetch " + a.path() + " of set " + setId + " into " + target + ": "
                     + e.getMessage(), e);
         } finally {

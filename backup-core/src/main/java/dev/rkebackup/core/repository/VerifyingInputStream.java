@@ -28,9 +28,10 @@ final class VerifyingInputStream extends ForwardingInputStream {
         this.key = key;
     }
 
-    static InputStream open(BackupRepository repo, String setId, ArtifactEntry entry) {
+    static InputStream open(BackupRepository repo, String setId, ArtifactEntry entry,
+            dev.rkebackup.core.crypto.SetCipher cipher) {
         String key = repo.key(setId, entry.path());
-        InputStream raw = repo.store().open(key);
+        InputStream raw = cipher.decrypt(repo.store().open(key), entry.path());
         Listeners.started(repo.listener(), entry.path(), entry.size());
         VerifyingInputStream in = new VerifyingInputStream(
                 new HashingInputStream(raw, repo.listener(), entry.path(), entry.size()), entry, key);

@@ -1,0 +1,48 @@
+package dev.rkebackup.crypto.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Our pull-side encryption writes exactly Tink's format: Tink's own decrypting stream reads it back. */
+class StreamingSetCipherTest {
+    @Test
+    void tinkDecryptsWhatWeEncryptAtEverySegmentBoundary() throws Exception {
+        byte[] key = Bytes.random(32);
+        StreamingSetCipher ours = new StreamingSetCipher(key, "repo", "set", 4096);
+        AesGcmHkdfStreaming tink = new AesGcmHkdfStreaming(key, "HmacSha256", 32, 4096, 0);
+        int first = tink.getPlaintextSegmentSize() - tink.getCiphertextOffset();
+        int full = tink.getPlaintextSegmentSize();
+        int[] sizes = {0, 1, first - 1, first, first + 1, first + full, first + 2 * full + 7, 100_000};
+        for (int size : sizes) {
+            byte[] plain = new byte[size];
+            new Random(size).nextBytes(plain);
+            byte[] ct;
+            try (InputStream in = ours.encrypt(new ByteArrayInputStream(plain), "a/b.zip", size)) {
+                ct = in.readAllBytes();
+            }
+            assertThat(ct.length).as("size %d", size).isEqualTo(ours.storedSize(size));
+            try (InputStream in = tink.newDecryptingStream(new ByteArrayInputStream(ct), ours.aad("a/b.zip"))) {
+                assertThat(in.readAllBytes()).as("size %d", size).isEqualTo(plain);
+            }
+            try (InputStream in = ours.decrypt(new ByteArrayInputStream(ct), "a/b.zip")) {
+                assertThat(in.readAllBytes()).isEqualTo(plain);
+            }
+        }
+    }
+
+    @Test
+    void contentLongerOrShorterThanDeclaredFailsTheStream() {
+        StreamingSetCipher c = new StreamingSetCipher(Bytes.random(32), "repo", "set", 4096);
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () ->
+                c.encrypt(new ByteArrayInputStream(new byte[10]), "x", 9).readAllBytes()).getMessage())
+                .contains("more than the 9 bytes");
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () ->
+                c.encrypt(new ByteArrayInputStream(new byte[10]), "x", 11).readAllBytes()).getMessage())
+                .contains("ended after 10 bytes");
+    }
+}

@@ -1,0 +1,2 @@
+/** Implementation details of backup-etcd; not a published API. */
+package dev.rkebackup.etcd.internal;

@@ -1,0 +1,2 @@
+/** Internals of the SFTP store; not a published API. */
+package dev.rkebackup.sftp.internal;
