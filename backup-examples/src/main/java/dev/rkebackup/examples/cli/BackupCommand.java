@@ -3,7 +3,9 @@ package dev.rkebackup.examples.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rkebackup.core.InvalidInputException;
+import dev.rkebackup.core.crypto.Protection;
 import dev.rkebackup.core.repository.ArtifactEntry;
+import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
@@ -13,12 +15,15 @@ import dev.rkebackup.rke.backup.BackupResult;
 import dev.rkebackup.rke.backup.CollectionStrategy;
 import dev.rkebackup.rke.backup.NodeReport;
 import dev.rkebackup.rke.backup.RkeBackup;
+import dev.rkebackup.rke.backup.SnapshotFailedException;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.exec.RkeRunner;
 import dev.rkebackup.rke.exec.SnapshotNames;
+import dev.rkebackup.rke.exec.SnapshotResult;
 import dev.rkebackup.rke.exec.SnapshotSaveRequest;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,6 +79,8 @@ final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private Protection protection;
+
     @Override
     public Integer call() {
         if (noSnapshot && name == null) {
@@ -91,8 +98,16 @@ final class BackupCommand implements Callable<Integer> {
         RkeVersion version = runner != null ? runner.binary().version() : cluster.requireVersion();
         BackupResult result;
         try (ObjectStore store = storeOptions.open()) {
-            RkeBackup.Builder job = RkeBackup.builder(config, version,
-                    StoreOptions.repository(store, ConsoleProgress.forTerminal(json)), nodes.connector(config))
+            BackupRepository repo = storeOptions.repo(store, ConsoleProgress.forTerminal(json));
+            protection = repo.protection();
+            if (!protection.encrypted()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("warning: " + store.describe() + " is not encrypted, not authenticated: whoever can read"
+                        + " it gets every cluster secret, whoever can write it can plant a snapshot. Back up into an"
+                        + " encrypted repository instead (rke-backup init --store URI --password-file F)");
+                err.flush();
+            }
+            RkeBackup.Builder job = RkeBackup.builder(config, version, repo, nodes.connector(config))
                     .snapshotDirectory(nodes.snapshotDirectory())
                     .strategy(allNodes ? CollectionStrategy.ALL_NODES : CollectionStrategy.FIRST_INTACT)
                     .allowIncomplete(allowIncomplete)
@@ -111,7 +126,12 @@ final class BackupCommand implements Callable<Integer> {
                 if (name != null) {
                     req.name(name);
                 }
-                result = job.build().snapshotAndCollect(runner, req.build());
+                try {
+                    result = job.build().snapshotAndCollect(runner, req.build());
+                } catch (SnapshotFailedException e) {
+                    RkeLines.print(spec.commandLine().getErr(), e.snapshot().output());
+                    throw e;
+                }
             }
         }
         print(result);
@@ -119,6 +139,14 @@ final class BackupCommand implements Callable<Integer> {
             throw new ExitCodeException(RkeBackupCli.FAILED, "backup set " + result.manifest().setId()
                     + (result.manifest().complete() ? " did not verify" : " is incomplete: "
                     + String.join("; ", result.manifest().notes())));
+        }
+        Optional<SnapshotResult> snap = result.snapshot().filter(s -> !s.isSuccess());
+        if (snap.isPresent()) {
+            RkeLines.print(spec.commandLine().getErr(), snap.get().output());
+            throw new ExitCodeException(RkeBackupCli.STORED_AFTER_PARTIAL_SNAPSHOT, "backup set "
+                    + result.manifest().setId() + " was stored and verified, but rke etcd snapshot-save ended with "
+                    + snap.get().status() + snap.get().failureMessage().map(m -> ": " + m).orElse("")
+                    + "; fix the hosts it names and run the backup again (exit code 3)");
         }
         return RkeBackupCli.OK;
     }
@@ -133,6 +161,7 @@ final class BackupCommand implements Callable<Integer> {
             n.put("snapshotName", snapshotName);
             n.put("complete", m.complete());
             n.put("verified", r.verification().ok());
+            ListCommand.putProtection(n, protection);
             ArrayNode arts = n.putArray("artifacts");
             for (ArtifactEntry a : m.artifacts()) {
                 arts.addObject().put("path", a.path()).put("kind", a.kind().id()).put("size", a.size())
@@ -147,8 +176,9 @@ final class BackupCommand implements Callable<Integer> {
             Json.print(out, n);
             return;
         }
-        out.printf("stored backup set %s (snapshot %s, %s, %s)%n", m.setId(), snapshotName,
-                m.complete() ? "complete" : "INCOMPLETE", r.verification().ok() ? "verified" : "NOT VERIFIED");
+        out.printf("stored backup set %s (snapshot %s, %s, %s, %s)%n", m.setId(), snapshotName,
+                m.complete() ? "complete" : "INCOMPLETE", r.verification().ok() ? "verified" : "NOT VERIFIED",
+                protection.label());
         for (ArtifactEntry a : m.artifacts()) {
             out.printf("  %-14s %-50s %,14d bytes  sha256 %s  from %s%n", a.kind().id(), a.path(), a.size(),
                     a.sha256(), a.source());

@@ -32,7 +32,7 @@ final class FetchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (ObjectStore store = storeOptions.open()) {
-            List<Path> files = StoreOptions.repository(store).fetch(setId, dir);
+            List<Path> files = storeOptions.repo(store).fetch(setId, dir);
             files.forEach(f -> out.println(f));
             out.printf("fetched %d verified artifacts of set %s into %s%n", files.size(), setId, dir);
         }

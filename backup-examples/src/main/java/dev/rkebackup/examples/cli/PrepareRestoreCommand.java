@@ -55,7 +55,7 @@ final class PrepareRestoreCommand implements Callable<Integer> {
         RestoreResult r;
         try (ObjectStore store = storeOptions.open()) {
             RestorePreparation prep = RestorePreparation.builder(
-                    StoreOptions.repository(store, ConsoleProgress.forTerminal(json)), setId, config,
+                    storeOptions.repo(store, ConsoleProgress.forTerminal(json)), setId, config,
                     cluster.requireVersion(), nodes.connector(config))
                     .snapshotDirectory(nodes.snapshotDirectory()).force(force)
                     .rkeExecutable(cluster.rke != null ? cluster.rke : Path.of("rke")).build();

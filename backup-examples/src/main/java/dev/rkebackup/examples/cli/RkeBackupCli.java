@@ -10,12 +10,16 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code rke-backup} command-line tool. Exit codes: 0 success; 1 the operation ran and failed; 2 bad usage or
- * bad input. Errors go to stderr as lines starting with {@code error:}; a stack trace only with {@code --verbose}.
+ * bad input; 3 ({@code backup} only) a complete, verified set was stored, but the snapshot step did not fully
+ * succeed (some hosts failed or were unreachable, rke panicked after saving, an upload failed). Errors go to stderr
+ * as lines starting with {@code error:}; a stack trace only with {@code --verbose}.
  */
 @Command(name = "rke-backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Back up and restore-prepare Rancher HA clusters installed with RKE (RKE1).",
-        subcommands = {InspectCommand.class, EnableRecurringCommand.class, SnapshotCommand.class, BackupCommand.class, ListCommand.class,
-            VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class})
+        subcommands = {InspectCommand.class, EnableRecurringCommand.class, SnapshotCommand.class,
+                BackupCommand.class, ListCommand.class,
+            VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class,
+            InitCommand.class, KeyCommand.class})
 public final class RkeBackupCli implements Runnable {
     /** Success. */
     public static final int OK = 0;
@@ -23,6 +27,8 @@ public final class RkeBackupCli implements Runnable {
     public static final int FAILED = 1;
     /** Bad usage or bad input. */
     public static final int BAD_INPUT = 2;
+    /** {@code backup}: the set was stored and verified, but the snapshot step reported a partial failure. */
+    public static final int STORED_AFTER_PARTIAL_SNAPSHOT = 3;
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Log progress and show stack traces of errors.")
@@ -56,6 +62,7 @@ public final class RkeBackupCli implements Runnable {
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         Logging.configure(verbose);
+        KeySources.warnings = err;
         CommandLine cl = new CommandLine(new RkeBackupCli());
         cl.setOut(out);
         cl.setErr(err);

@@ -62,6 +62,7 @@ final class SnapshotCommand implements Callable<Integer> {
         SnapshotResult r = runner.snapshotSave(req.build());
         print(r);
         if (!r.isSuccess()) {
+            RkeLines.print(spec.commandLine().getErr(), r.output());
             throw new ExitCodeException(RkeBackupCli.FAILED, "snapshot " + r.snapshotName() + " ended with "
                     + r.status() + r.failureMessage().map(m -> ": " + m).orElse("")
                     + "; see the hosts above, fix them and take the snapshot again");

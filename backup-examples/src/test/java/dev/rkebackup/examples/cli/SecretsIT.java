@@ -37,8 +37,11 @@ class SecretsIT {
         Files.writeString(work.resolve("cluster.rkestate"), "{\"desiredState\": {\"rkeConfig\": {\"services\": "
                 + "{\"etcd\": {\"backupConfig\": {\"s3BackupConfig\": {\"secretKey\": \"" + BadInputIT.CONFIG_SECRET
                 + "\"}}}}}}, \"currentState\": {}}\n");
+        String token = "tok" + BadInputIT.ENV_SECRET;
         Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", "AKIAENVKEY",
-                "AWS_SECRET_ACCESS_KEY", BadInputIT.ENV_SECRET);
+                "AWS_SECRET_ACCESS_KEY", BadInputIT.ENV_SECRET, "AWS_SESSION_TOKEN", token,
+                "RKE_BACKUP_PASSWORD", token, "AZURE_STORAGE_KEY", token, "GITHUB_TOKEN", token,
+                "HTTPS_PROXY", "http://user:" + token + "@127.0.0.1:3128");
         String rkePath = rke.executable().toString();
         String snapshots = rke.snapshotDir("10.0.0.1").toString();
         List<String[]> commands = List.of(
@@ -52,12 +55,17 @@ class SecretsIT {
                 new String[] {"list", "--store", "store"},
                 new String[] {"verify", "--store", "store", "--verbose"});
         List<Cli.Result> results = new ArrayList<>();
+        // the store is an encrypted repository whose password comes from RKE_BACKUP_PASSWORD (a key given for a
+        // plaintext store is refused), so the password is in play in every store command below
+        Cli.Result init = Cli.run(work, env, "init", "--store", "store");
+        assertThat(init.exitCode()).as(init.all()).isZero();
+        results.add(init);
         for (String[] c : commands) {
             Cli.Result r = Cli.run(work, env, c);
             assertThat(r.exitCode()).as(String.join(" ", c) + "\n" + r.all()).isZero();
             results.add(r);
         }
-        JsonNode backup = Cli.json(results.get(4));
+        JsonNode backup = Cli.json(results.get(5));
         Cli.Result restore = Cli.run(work, env, "prepare-restore", "--config", "cluster.yml", "--rke-version",
                 "v1.6.3", "--store", "store", "--set", backup.get("setId").asText(), "--local", "--snapshot-dir",
                 snapshots, "--dry-run", "--verbose");
@@ -68,9 +76,22 @@ class SecretsIT {
             assertThat(r.all()).doesNotContain(BadInputIT.ENV_SECRET).doesNotContain(BadInputIT.CONFIG_SECRET)
                     .doesNotContain(BadInputIT.REGISTRY_PASSWORD);
         }
+        Cli.Result up = Cli.run(work, env, "enable-recurring", "--config", "cluster.yml", "--rke", rkePath,
+                "--interval-hours", "6", "--apply");
+        assertThat(up.exitCode()).as(up.all()).isZero();
+        assertThat(up.all()).doesNotContain(BadInputIT.ENV_SECRET).doesNotContain(token);
+        // every rke run: --version, snapshot-save (--s3), up
+        assertThat(rke.invocations()).extracting(i -> i.text("command"))
+                .contains("--version", "etcd snapshot-save", "up");
         for (RkeStandin.Invocation i : rke.invocations()) {
             assertThat(String.join(" ", i.argv())).doesNotContain(BadInputIT.ENV_SECRET)
                     .doesNotContain(BadInputIT.CONFIG_SECRET).doesNotContain(BadInputIT.REGISTRY_PASSWORD);
+            assertThat(i.env().keySet()).as(i.text("command")).doesNotContain("AWS_ACCESS_KEY_ID",
+                    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "RKE_BACKUP_PASSWORD", "AZURE_STORAGE_KEY",
+                    "GITHUB_TOKEN", "HTTPS_PROXY");
+            assertThat(String.join("\n", i.env().values())).as(i.text("command"))
+                    .doesNotContain(BadInputIT.ENV_SECRET).doesNotContain(BadInputIT.CONFIG_SECRET)
+                    .doesNotContain("AKIAENVKEY");
         }
     }
 }

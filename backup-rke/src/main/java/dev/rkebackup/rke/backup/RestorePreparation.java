@@ -21,6 +21,9 @@ import dev.rkebackup.rke.exec.RkeRunner;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.NodeAccessException;
 import dev.rkebackup.rke.node.WriteResult;
+import dev.rkebackup.rke.snapshot.SnapshotCheck;
+import dev.rkebackup.rke.snapshot.SnapshotLayout;
+import dev.rkebackup.rke.snapshot.SnapshotVerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -107,6 +110,7 @@ public final class RestorePreparation {
             throw new IntegrityException("backup set " + setId + " is damaged (" + report.problems()
                     + "); it must not be restored. Pick another set (rke-backup list / verify)");
         }
+        checkStructure(p);
         List<Path> local = new LocalPlacement(repository, m, config, force).place();
         List<NodeReport> reports;
         try (NodeSessions sessions = NodeSessions.open(connector, config.requireEtcdNodes())) {
@@ -171,6 +175,27 @@ public final class RestorePreparation {
         }
     }
 
+    /**
+     * Re-runs the snapshot structure check (bbolt, SHA-256 trailer, RKE zip layout) on the bytes that will be placed
+     * (decrypted, in an encrypted repository), before any node is touched.
+     */
+    private void checkStructure(Plan p) {
+        SnapshotLayout layout = p.snapshot.path().endsWith(".zip") ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
+        SnapshotCheck check;
+        try (InputStream in = repository.openArtifact(setId, p.snapshot.path())) {
+            check = SnapshotVerifyingInputStream.check(in, layout, p.snapshotName);
+        } catch (IOException e) {
+            throw new IntegrityException("reading the snapshot " + p.snapshot.path() + " of set " + setId
+                    + " for its structure check failed (" + e.getMessage() + "); no node was touched. Pick another"
+                    + " set (rke-backup list / verify)");
+        }
+        if (!check.ok()) {
+            throw new IntegrityException("the snapshot " + p.snapshot.path() + " of set " + setId + " fails the"
+                    + " structure check (" + check.verdict() + ": " + check.detail() + "); it must not be restored"
+                    + " and no node was touched. Pick another set (rke-backup list / verify)");
+        }
+    }
+
     private WriteResult.Outcome place(NodeAccess node, ArtifactEntry artifact, String target, String host) {
         WriteResult w;
         try (InputStream in = repository.openArtifact(setId, artifact.path())) {
@@ -225,7 +250,10 @@ public final class RestorePreparation {
         String command = RkeRunner.builder(RkeBinary.assumed(rkeExecutable, version)).build()
                 .restoreCommand(RestoreRequest.builder(configFile, name).build()).display();
         List<String> steps = new ArrayList<>();
-        steps.add("verify backup set " + setId + " (" + m.artifacts().size() + " artifacts, size and SHA-256)");
+        steps.add("verify backup set " + setId + " (" + m.artifacts().size() + " artifacts, size and SHA-256"
+                + (repository.protection().encrypted() ? ", every authentication tag" : "") + ")");
+        steps.add("check the structure of " + snapshot.path() + " (bbolt pages, SHA-256 trailer"
+                + (zipped ? ", RKE zip layout" : "") + ") on the bytes to be placed, before any node is touched");
         for (ArtifactEntry a : m.artifacts()) {
             if (RkeArtifacts.CLUSTER_CONFIG.equals(a.kind())) {
                 steps.add("place cluster config " + a.path() + " as " + configFile.toAbsolutePath()

@@ -112,14 +112,15 @@ public final class RkeBackup {
      * @param runner the {@code rke} runner
      * @param request the snapshot request (its config file should be the one this job backs up)
      * @return what was stored, with the snapshot result
-     * @throws BackupException if the snapshot failed, or as {@link #collect(String)}
+     * @throws SnapshotFailedException if the snapshot failed on every host; nothing is stored then
+     * @throws BackupException as {@link #collect(String)}
      */
     public BackupResult snapshotAndCollect(RkeRunner runner, SnapshotSaveRequest request) {
         SnapshotResult snap = runner.snapshotSave(request);
         if (!snap.isSuccess() && snap.expectedFiles().isEmpty()) {
-            throw new BackupException("rke etcd snapshot-save " + snap.snapshotName() + " failed ("
+            throw new SnapshotFailedException("rke etcd snapshot-save " + snap.snapshotName() + " failed ("
                     + snap.status() + "): " + snap.failureMessage().orElse("see the rke output")
-                    + "; nothing was collected. Fix the cause shown by rke and run the backup again");
+                    + "; nothing was collected. Fix the cause shown by rke and run the backup again", snap);
         }
         if (!snap.isSuccess()) {
             LOG.warn("snapshot {} ended with {}; collecting from the hosts that have it", snap.snapshotName(),

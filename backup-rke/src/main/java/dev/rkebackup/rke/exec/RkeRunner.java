@@ -8,6 +8,7 @@ import dev.rkebackup.rke.config.BackupConfig;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.ConfigEditor;
 import dev.rkebackup.rke.config.S3BackupConfig;
+import dev.rkebackup.rke.exec.internal.ChildEnvironment;
 import dev.rkebackup.rke.exec.internal.OutputPipeline;
 import dev.rkebackup.rke.exec.internal.ProcessRunner;
 import dev.rkebackup.rke.exec.internal.Redactor;
@@ -57,8 +58,6 @@ public final class RkeRunner {
     private final Path workDirectory;
     private final Clock clock;
     private final Map<String, String> environment;
-    private static final List<String> SECRET_ENV = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN");
 
     private RkeRunner(Builder b) {
         this.binary = b.binary;
@@ -66,13 +65,8 @@ public final class RkeRunner {
         this.listener = b.listener;
         this.workDirectory = b.workDirectory;
         this.clock = b.clock;
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.remove("RKE_CONFIG"); // --config is always passed; a stray RKE_CONFIG must not confuse anyone reading env
-        // rke reads no cloud credentials from the environment; do not hand ours to it (or to what it starts)
-        for (String secret : SECRET_ENV) {
-            env.remove(secret);
-        }
-        this.environment = Map.copyOf(env);
+        // only what rke needs; no credential, no RKE_CONFIG (--config is always passed)
+        this.environment = ChildEnvironment.filter(System.getenv());
     }
 
     /**
@@ -284,7 +278,8 @@ public final class RkeRunner {
         }
         LOG.info("{} ended with {} (exit code {}) after {} s", cmd.kind(), status, ex.exitCode(),
                 ex.elapsed().toSeconds());
-        return new RkeRunResult(status, confirmed, ex.exitCode(), fatal.get(), ex.elapsed(), cmd, lines);
+        String failure = ex.timedOut() ? SnapshotSaver.timedOut(runTimeout) : fatal.get();
+        return new RkeRunResult(status, confirmed, ex.exitCode(), failure, ex.elapsed(), cmd, lines);
     }
 
     ProcessRunner.Execution execute(RkeCommand cmd, Duration runTimeout, OutputPipeline pipeline) {

@@ -112,7 +112,8 @@ final class SnapshotSaver {
             SnapshotResult result = new SnapshotResult(o.status(), name, fileName,
                     s3 == null ? null : S3Settings.objectKey(s3, fileName), etcdHosts,
                     analyzer.findings().droppedHosts(), o.failedHosts(), o.failedHostCount(), o.uploadFailedHosts(),
-                    o.uploadFailedHostCount(), o.expectedHosts(), o.failureMessage(), ex.exitCode(), ex.elapsed(),
+                    o.uploadFailedHostCount(), o.expectedHosts(), ex.timedOut() ? timedOut(timeout)
+                    : o.failureMessage(), ex.exitCode(), ex.elapsed(),
                     command, pipeline.lines());
             report(result, timeout);
             return result;
@@ -157,6 +158,18 @@ final class SnapshotSaver {
                     r.failedHosts(), r.failedHostCount(), r.uploadFailedHostCount(), r.fileName(),
                     r.expectedFiles().keySet());
         }
+    }
+
+    /**
+     * The failure text of a run our timeout ended.
+     *
+     * @param timeout the timeout
+     * @return e.g. {@code rke timed out after 3s and was stopped with its child processes}
+     */
+    static String timedOut(Duration timeout) {
+        long s = timeout.toSeconds();
+        String n = s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s >= 120 ? s / 60 + "m" : s + "s";
+        return "rke timed out after " + n + " and was stopped with its child processes";
     }
 
     static CommandException startFailure(RkeCommand command, ProcessRunner.StartException e) {

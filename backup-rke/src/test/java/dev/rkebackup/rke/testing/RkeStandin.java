@@ -245,6 +245,7 @@ public final class RkeStandin {
         private Secret secretKey = Secret.of("");
         private boolean tty;
         private boolean hang;
+        private boolean hangChild;
         private boolean upFails;
 
         private Builder(String version, Path dir) {
@@ -356,6 +357,18 @@ public final class RkeStandin {
         }
 
         /**
+         * Makes {@code snapshot-save} hang like {@link #hang(boolean)}, with a child process that inherits the output
+         * pipes and hangs too; its pid is recorded as {@code childPid} in the invocation.
+         *
+         * @return this builder
+         */
+        public Builder hangWithChild() {
+            this.hang = true;
+            this.hangChild = true;
+            return this;
+        }
+
+        /**
          * Makes {@code rke up} fail with a fatal etcd-plane error (exit 1).
          *
          * @param value true to fail
@@ -396,7 +409,7 @@ public final class RkeStandin {
                 fixture.put("s3Root", s3.toString());
                 fixture.putObject("s3Credentials").put("accessKey", accessKey)
                         .put("secretKeySha256", sha256(secretKey.reveal()));
-                fixture.put("tty", tty).put("hang", hang).put("upFails", upFails);
+                fixture.put("tty", tty).put("hang", hang).put("hangChild", hangChild).put("upFails", upFails);
                 fixture.set("nodes", nodes);
                 Files.writeString(bin.resolve("rke-standin.json"), JSON.writerWithDefaultPrettyPrinter()
                         .writeValueAsString(fixture));

@@ -13,11 +13,15 @@ import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.LogOutputStream;
 import org.apache.commons.exec.PumpStreamHandler;
+import org.apache.commons.exec.Watchdog;
 
 /**
  * Runs one process through Apache commons-exec: an argument list (never a shell), a working directory, an
  * explicit environment, a timeout that always applies, both output streams read line by line as they arrive.
- * Interrupting the calling thread kills the process and reports {@link Execution#cancelled()}.
+ * Interrupting the calling thread kills the process and reports {@link Execution#cancelled()}. A timeout or a
+ * cancellation kills the whole process tree (children first, while they can still be found), so no grandchild
+ * keeps running or keeps the output pipes open. The child gets only {@link ChildEnvironment#filter(Map)} of the
+ * given environment: no credential reaches it.
  * Stateless and thread-safe.
  */
 public final class ProcessRunner {
@@ -78,7 +82,7 @@ public final class ProcessRunner {
         for (String arg : argv.subList(1, argv.size())) {
             cmd.addArgument(arg, false); // no quoting games: each element is exactly one argv entry
         }
-        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
+        TreeWatchdog watchdog = new TreeWatchdog(timeout);
         LineStream out = new LineStream(sink, RkeOutputLine.Stream.STDOUT);
         LineStream err = new LineStream(sink, RkeOutputLine.Stream.STDERR);
         PumpStreamHandler pumps = new PumpStreamHandler(out, err);
@@ -91,7 +95,7 @@ public final class ProcessRunner {
         DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
         long start = System.nanoTime();
         try {
-            executor.execute(cmd, environment, handler);
+            executor.execute(cmd, ChildEnvironment.filter(environment), handler);
         } catch (IOException e) {
             throw new StartException(e.getMessage(), e);
         }
@@ -122,6 +126,40 @@ public final class ProcessRunner {
                 handler.waitFor(Duration.ofMillis(100));
             } catch (InterruptedException ignored) {
                 // keep waiting for the kill to complete; the interrupt is restored by the caller
+            }
+        }
+    }
+
+    /** A watchdog that kills the descendants of the process before the process itself. */
+    private static final class TreeWatchdog extends ExecuteWatchdog {
+        private Process process;
+
+        @SuppressWarnings("deprecation") // the builder cannot be subclassed; this constructor is the extension point
+        TreeWatchdog(Duration timeout) {
+            super(timeout.toMillis());
+        }
+
+        @Override
+        public synchronized void start(Process p) {
+            this.process = p;
+            super.start(p);
+        }
+
+        @Override
+        public synchronized void timeoutOccured(Watchdog w) {
+            killDescendants();
+            super.timeoutOccured(w);
+        }
+
+        @Override
+        public synchronized void destroyProcess() {
+            killDescendants();
+            super.destroyProcess();
+        }
+
+        private void killDescendants() {
+            if (process != null) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
             }
         }
     }
