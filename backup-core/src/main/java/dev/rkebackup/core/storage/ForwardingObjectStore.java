@@ -48,6 +48,26 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     }
 
     @Override
+    public void put(String key, ReopenableContent content, long length) {
+        delegate.put(key, content, length);
+    }
+
+    @Override
+    public Optional<StoreConfirmation> confirm(String key, long length) {
+        return delegate.confirm(key, length);
+    }
+
+    @Override
+    public InputStream openRange(String key, long offset, long length) {
+        return delegate.openRange(key, offset, length);
+    }
+
+    @Override
+    public boolean prefersParallelRangedReads() {
+        return delegate.prefersParallelRangedReads();
+    }
+
+    @Override
     public InputStream open(String key) {
         return delegate.open(key);
     }
