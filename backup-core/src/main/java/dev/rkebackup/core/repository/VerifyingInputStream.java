@@ -4,7 +4,10 @@ import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.internal.HashingInputStream;
 import dev.rkebackup.core.internal.Listeners;
-import java.io.FilterInputStream;
+import dev.rkebackup.core.internal.ParallelRangeInputStream;
+import dev.rkebackup.core.io.ForwardingInputStream;
+import dev.rkebackup.core.storage.ObjectInfo;
+import dev.rkebackup.core.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -13,7 +16,9 @@ import java.io.InputStream;
  * {@link IOException} subtype whose cause is an {@link IntegrityException}, so consumers that copy with
  * {@code transferTo} see it as a failed read.
  */
-final class VerifyingInputStream extends FilterInputStream {
+final class VerifyingInputStream extends ForwardingInputStream {
+    /** Ranges in flight for a parallel download (measured: 4 saturate loopback and a 2-core machine). */
+    private static final int STREAMS = 4;
     private final ArtifactEntry entry;
     private final String key;
     private final HashingInputStream hashing;
@@ -31,7 +36,7 @@ final class VerifyingInputStream extends FilterInputStream {
     static InputStream open(BackupRepository repo, String setId, ArtifactEntry entry,
             dev.rkebackup.core.crypto.SetCipher cipher) {
         String key = repo.key(setId, entry.path());
-        InputStream raw = cipher.decrypt(repo.store().open(key), entry.path());
+        InputStream raw = cipher.decrypt(open(repo.store(), key, cipher.storedSize(entry.size())), entry.path());
         Listeners.started(repo.listener(), entry.path(), entry.size());
         VerifyingInputStream in = new VerifyingInputStream(
                 new HashingInputStream(raw, repo.listener(), entry.path(), entry.size()), entry, key);
@@ -39,31 +44,33 @@ final class VerifyingInputStream extends FilterInputStream {
         return in;
     }
 
-    @Override
-    public int read() throws IOException {
-        int b = super.read();
-        if (b < 0) {
-            checkEnd();
-        } else if (hashing.count() > entry.size()) {
-            throw sizeMismatch();
+    /**
+     * Opens an object as parallel ranges when the store prefers it and the object is large; otherwise (and when the
+     * object's size differs from the manifest, which only a plain read reports precisely) as one stream.
+     */
+    private static InputStream open(ObjectStore store, String key, long size) {
+        int chunk = ParallelRangeInputStream.defaultChunk();
+        if (!store.prefersParallelRangedReads() || size <= 2L * chunk) {
+            return store.open(key);
         }
-        return b;
+        long actual = store.stat(key).map(ObjectInfo::size).orElseThrow(
+                () -> dev.rkebackup.core.StorageException.notFound(key, store.describe()));
+        if (actual != size) {
+            return store.open(key);
+        }
+        return new ParallelRangeInputStream(store, key, size, chunk, STREAMS);
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n < 0) {
-            checkEnd();
-        } else if (hashing.count() > entry.size()) {
+    protected void afterRead(byte[] b, int off, int n) throws IOException {
+        if (hashing.count() > entry.size()) {
             throw sizeMismatch();
         }
-        return n;
     }
 
     @Override
-    public long skip(long n) {
-        return 0;
+    protected void atEnd() throws IOException {
+        checkEnd();
     }
 
     private void checkEnd() throws IOException {

@@ -63,8 +63,8 @@ public final class FileSystemObjectStore implements ObjectStore {
         FileSystemObjectStore store = new FileSystemObjectStore(root);
         try {
             if (Files.exists(root) && !Files.isDirectory(root)) {
-                throw new StorageException("store location " + root + " exists but is not a directory;"
-                        + " choose another path", null, false);
+                throw StorageException.permanent("store location " + root + " exists but is not a directory;"
+                        + " choose another path", null);
             }
             store.createDirectories(root);
         } catch (IOException e) {
@@ -101,8 +101,8 @@ public final class FileSystemObjectStore implements ObjectStore {
                 OutputStream out = Channels.newOutputStream(ch);
                 long copied = copyExactly(content, out, length, key);
                 if (copied != length) {
-                    throw new StorageException("stream for '" + key + "' ended after " + copied + " of " + length
-                            + " bytes; nothing was stored", null, false);
+                    throw StorageException.permanent("stream for '" + key + "' ended after " + copied + " of " + length
+                            + " bytes; nothing was stored", null);
                 }
                 ch.force(true);
             }
@@ -134,8 +134,8 @@ public final class FileSystemObjectStore implements ObjectStore {
             total += n;
         }
         if (in.read() >= 0) {
-            throw new StorageException("stream for '" + key + "' has more than the declared " + length
-                    + " bytes; nothing was stored", null, false);
+            throw StorageException.permanent("stream for '" + key + "' has more than the declared " + length
+                    + " bytes; nothing was stored", null);
         }
         return total;
     }
@@ -174,6 +174,42 @@ public final class FileSystemObjectStore implements ObjectStore {
             return Optional.empty();
         } catch (IOException e) {
             throw classify("stat", key, e);
+        }
+    }
+
+    /**
+     * Confirms a file this store wrote: every put forces the file to disk before it is renamed into place, so a
+     * file of the right size under the key is the one written, and the SHA-256 the caller computed while writing
+     * is its content's.
+     */
+    @Override
+    public Optional<StoreConfirmation> confirm(String key, long length) {
+        ObjectInfo info = stat(key).orElseThrow(() -> new dev.rkebackup.core.IntegrityException("'" + key
+                + "' is not in " + describe() + " right after it was written; check the directory"));
+        if (info.size() != length) {
+            throw new dev.rkebackup.core.IntegrityException("'" + key + "' has " + info.size() + " bytes in "
+                    + describe() + " right after " + length + " were written; check the disk");
+        }
+        return Optional.of(new StoreConfirmation("fs-synced-size", "forced to disk and renamed into place, "
+                + length + " bytes; SHA-256 computed while it was written"));
+    }
+
+    @Override
+    public InputStream openRange(String key, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("offset and length must not be negative: " + offset + ", " + length);
+        }
+        ObjectKeys.validate(key);
+        checkNotTemp(key);
+        Path file = resolve(key);
+        try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+            ch.position(offset);
+            return new BoundedInputStream(Channels.newInputStream(ch), length);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            throw new ObjectNotFoundException(key, describe());
+        } catch (IOException e) {
+            throw classify("open", key, e);
         }
     }
 
@@ -332,17 +368,17 @@ public final class FileSystemObjectStore implements ObjectStore {
             return se;
         }
         if (e instanceof AccessDeniedException) {
-            return new StorageException("cannot " + operation + " '" + what + "': permission denied (" + msg
-                    + "); make the store directory writable for this user or choose another store", e, false);
+            return StorageException.permanent("cannot " + operation + " '" + what + "': permission denied (" + msg
+                    + "); make the store directory writable for this user or choose another store", e);
         }
         if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException) {
-            return new StorageException("cannot " + operation + " '" + what + "': a file stands where a directory"
-                    + " is needed (" + msg + "); choose another store path", e, false);
+            return StorageException.permanent("cannot " + operation + " '" + what + "': a file stands where a directory"
+                    + " is needed (" + msg + "); choose another store path", e);
         }
         if (msg.contains("No space left") || msg.contains("Disk quota")) {
-            return new StorageException("cannot " + operation + " '" + what + "': the disk is full (" + msg
-                    + "); free space or choose another store", e, false);
+            return StorageException.permanent("cannot " + operation + " '" + what + "': the disk is full (" + msg
+                    + "); free space or choose another store", e);
         }
-        return new StorageException("cannot " + operation + " '" + what + "': " + msg, e, true);
+        return StorageException.retryable("cannot " + operation + " '" + what + "': " + msg, e);
     }
 }

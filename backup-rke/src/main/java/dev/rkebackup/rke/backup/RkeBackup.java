@@ -11,7 +11,9 @@ import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
 import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.ConfigInspector;
@@ -28,7 +30,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * The whole backup job for one RKE cluster: optionally take a one-time snapshot with {@code rke}, collect the
  * snapshot from the etcd nodes (checked while it streams, falling back to the next node when a copy is missing or
  * bad) together with everything a restore needs on that RKE version (cluster config, {@code .rkestate} from
- * v0.2.0 or {@code pki.bundle.tar.gz} before), commit the set only when it is complete, verify it by re-reading,
- * and apply retention.
+ * v0.2.0 or {@code pki.bundle.tar.gz} before), commit the set only when it is complete, confirm it from the
+ * store's own record (or by re-reading, see {@link Builder#readBack(boolean)}), and apply retention.
  *
  * <p>Immutable and thread-safe; one instance can run many times.
  *
@@ -62,8 +63,10 @@ public final class RkeBackup {
     private final boolean includeKubeconfig;
     private final boolean allowIncomplete;
     private final RetentionPolicy retention;
+    private final boolean readBack;
 
     private RkeBackup(Builder b) {
+        this.readBack = b.readBack;
         this.config = b.config;
         this.version = b.version;
         this.repository = b.repository;
@@ -139,10 +142,11 @@ public final class RkeBackup {
                 "the cluster config was not loaded from a file, so it cannot be backed up; load it with"
                         + " ClusterConfig.load(path)"));
         EffectiveBackup effective = ConfigInspector.effective(config, version);
-        SetMetadata meta = SetMetadata.of(config.clusterName()).withRkeVersion(version.toString())
-                .withConfigGeneration(config.configGeneration().name().toLowerCase(Locale.ROOT))
+        SetMetadata meta = RkeSetInfo.of(version, config.configGeneration())
+                .applyTo(SetMetadata.of(config.clusterName()))
                 .withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, snapshotName);
         Manifest manifest;
+        java.util.Map<String, dev.rkebackup.core.storage.StoreConfirmation> confirmations;
         List<NodeReport> nodeReports;
         try (BackupSetWriter w = repository.newSet(meta);
              NodeSessions sessions = NodeSessions.open(connector, config.requireEtcdNodes())) {
@@ -163,14 +167,14 @@ public final class RkeBackup {
                 w.note("rke snapshot-save ended with " + snap.status() + ": "
                         + snap.failureMessage().orElse("see the rke output"));
             }
-            addLocal(w, configFile, configFile.getFileName().toString(), ArtifactKind.CLUSTER_CONFIG, true,
+            addLocal(w, configFile, configFile.getFileName().toString(), RkeArtifacts.CLUSTER_CONFIG, true,
                     missing, "cluster config");
             if (effective.restoreArtifacts().contains(RestoreArtifact.STATE_FILE)) {
                 Path state = config.stateFilePath().orElseThrow();
                 // only from v1.1.5 does snapshot-restore read the state from the zip; before, the local file is
                 // required whatever the zip holds (rke-facts 5.1)
                 boolean inSnapshot = snapshots.stateInSnapshot() && RestoreGuide.of(version).stateMayComeFromSnapshot();
-                boolean stored = addLocal(w, state, state.getFileName().toString(), ArtifactKind.RKESTATE,
+                boolean stored = addLocal(w, state, state.getFileName().toString(), RkeArtifacts.RKESTATE,
                         !inSnapshot, missing, "cluster state file");
                 if (!stored && inSnapshot) {
                     w.note("local state file " + state + " is missing; the snapshot zip carries the state"
@@ -190,7 +194,7 @@ public final class RkeBackup {
             }
             if (includeKubeconfig) {
                 config.kubeconfigPath().ifPresent(k -> addLocal(w, k, k.getFileName().toString(),
-                        ArtifactKind.KUBECONFIG, false, missing, "kubeconfig"));
+                        RkeArtifacts.KUBECONFIG, false, missing, "kubeconfig"));
             }
             if (!missing.isEmpty()) {
                 if (!allowIncomplete) {
@@ -200,8 +204,12 @@ public final class RkeBackup {
             } else {
                 manifest = w.commit();
             }
+            confirmations = w.confirmations();
         }
-        VerifyReport report = repository.verify(manifest.setId());
+        // the store's own record confirms what it can without a download; the rest (and everything with
+        // readBack) is read back and hashed
+        VerifyReport report = readBack ? repository.verify(manifest.setId())
+                : repository.confirm(manifest, confirmations);
         List<String> pruned = List.of();
         if (retention != null && report.ok()) {
             pruned = repository.applyRetention(repository.planRetention(retention));
@@ -251,6 +259,7 @@ public final class RkeBackup {
         private boolean includeKubeconfig;
         private boolean allowIncomplete;
         private RetentionPolicy retention;
+        private boolean readBack;
 
         private Builder(ClusterConfig config, RkeVersion version, BackupRepository repository,
                 NodeConnector connector) {
@@ -321,6 +330,19 @@ public final class RkeBackup {
                 throw new InvalidInputException("a retention policy needs at least one keep rule");
             }
             this.retention = policy;
+            return this;
+        }
+
+        /**
+         * Checks the new set by downloading and hashing every artifact, instead of confirming each from the store's
+         * own record (its checksum or ETag of what it received, a synced file's size) where the store can. Off by
+         * default; artifacts the store cannot confirm are read back either way.
+         *
+         * @param value whether to read everything back
+         * @return this builder
+         */
+        public Builder readBack(boolean value) {
+            this.readBack = value;
             return this;
         }
 
