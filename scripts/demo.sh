@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STORE=${1:-rke-backup-demo/store}
-mvn -B -q -ntp -Dstyle.color=never -DskipTests package
+# Maven 3.8 prints bare colour resets ("ESC[0m") even with -B -q; strip them so the demo starts clean
+mvn -B -q -ntp -Dstyle.color=never -DskipTests package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d'
 rke_backup() { java -jar backup-examples/target/rke-backup.jar "$@"; }
 echo "== inspect"
 rke_backup inspect --config samples/cluster/rancher-cluster.yml --rke-version v1.6.3

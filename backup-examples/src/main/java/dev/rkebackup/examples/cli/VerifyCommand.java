@@ -43,7 +43,7 @@ final class VerifyCommand implements Callable<Integer> {
         try (ObjectStore store = storeOptions.open()) {
             BackupRepository repo = StoreOptions.repository(store);
             if (setId != null) {
-                reports.add(repo.verify(setId));
+                reports.add(repo.verify(StoreOptions.resolveSet(repo, setId)));
             } else {
                 for (Manifest m : repo.listSets()) {
                     reports.add(repo.verify(m.setId()));

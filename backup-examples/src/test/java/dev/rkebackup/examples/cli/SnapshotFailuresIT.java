@@ -72,7 +72,10 @@ class SnapshotFailuresIT {
                 "--name", "partial", "--store", "store", "--local", "--snapshot-dir",
                 rke.snapshotDir("10.0.0.1").toString());
         assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
-        assertThat(r.stdout()).contains("stored backup set").contains("complete").contains("verified");
+        assertThat(r.stdout()).contains("stored backup set").contains("complete").contains("verified")
+                // read with --local: labelled as this machine's file, not as a node it did not come from
+                .contains("from "
+                        + rke.snapshotDir("10.0.0.1").resolve("partial.zip")).doesNotContain("from 10.0.0.1:");
         // rke's own lines, without --verbose
         assertThat(r.stderr()).contains("rke said:").contains("Failed to take snapshot on")
                 .contains("PARTIAL_FAILURE").doesNotContain("\tat ");

@@ -54,7 +54,8 @@ final class PkiBundleCollector {
         CountingInputStream in = new CountingInputStream(node.openRead(path));
         boolean added = false;
         try (in) {
-            writer.add(FILE_NAME, ArtifactKind.PKI_BUNDLE, ArtifactSource.node(s.label(), path), in, size);
+            writer.add(FILE_NAME, ArtifactKind.PKI_BUNDLE, NodeSessions.sourceOf(s.access(), s.label(), path), in,
+                    size);
             added = true;
             if (in.read() >= 0) {
                 writer.discard(FILE_NAME);

@@ -97,7 +97,8 @@ final class SnapshotCollector {
         try (CountingInputStream raw = new CountingInputStream(node.openRead(remotePath));
              SnapshotVerifyingInputStream in = SnapshotVerifyingInputStream.of(raw, layout, snapshotName)) {
             counted = raw;
-            entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node(host, remotePath), in,
+            entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, NodeSessions.sourceOf(node, host,
+                    remotePath), in,
                     declared, Map.of("layout", layout.name().toLowerCase(Locale.ROOT)));
             // the store took exactly the declared size; reading to the end runs the final check, and any byte
             // beyond it means the file grew after it was looked up (still being written): what was stored is
