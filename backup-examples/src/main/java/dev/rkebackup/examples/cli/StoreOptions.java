@@ -39,8 +39,8 @@ final class StoreOptions {
      * @param repo the repository
      * @param wanted the option value
      * @return the set id
-     * @throws InvalidInputException if no set has that id (bad input, exit 2)
-     * @throws dev.rkebackup.core.BackupException if {@code latest} is asked and no complete set exists
+     * @throws InvalidInputException if no set has that id, or {@code latest} is asked and no complete set exists
+     *     (like an unknown id: bad input, exit 2)
      */
     static String resolveSet(BackupRepository repo, String wanted) {
         if (wanted.equals("latest")) {
@@ -50,7 +50,7 @@ final class StoreOptions {
                     return sets.get(i).setId();
                 }
             }
-            throw new dev.rkebackup.core.BackupException("--set latest: there is no complete backup set in "
+            throw new InvalidInputException("--set latest: there is no complete backup set in "
                     + repo.store().describe() + "; take a backup first");
         }
         try {
