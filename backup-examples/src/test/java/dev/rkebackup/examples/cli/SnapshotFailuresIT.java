@@ -78,7 +78,9 @@ class SnapshotFailuresIT {
                         + rke.snapshotDir("10.0.0.1").resolve("partial.zip")).doesNotContain("from 10.0.0.1:");
         // rke's own lines, without --verbose
         assertThat(r.stderr()).contains("rke said:").contains("Failed to take snapshot on")
-                .contains("PARTIAL_FAILURE").doesNotContain("\tat ");
+                .contains("PARTIAL_FAILURE").doesNotContain("\tat ")
+                // warnings without logger names unless --verbose
+                .contains("[WARN] ").doesNotContain("dev.rkebackup.");
     }
 
     @Test
