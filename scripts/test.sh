@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. The tests start their own servers on 127.0.0.1 (etcd, OpenSSH, an S3-compatible
-# server in the JVM) and use the real s3cmd and aws clients, so this first makes sure the Debian packages that
+# server in the JVM) and use the real s3cmd, aws and age clients, so this first makes sure the Debian packages that
 # provide them are installed, installing the missing ones when it can (root, or password-less sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,8 @@ declare -A NEED=(
   [unzip]=unzip
   [sudo]=sudo
   [python3-yaml]=python3-yaml
+  [age]=age
+  [age-keygen]=age
 )
 have() {
   case "$1" in
@@ -48,5 +50,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update -q
   "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# Azurite (the Azure Storage emulator) comes from npm; the Azure store's tests start it on 127.0.0.1
+if ! command -v azurite-blob >/dev/null 2>&1; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "test.sh: installing npm (for the Azurite emulator)"
+    if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo -n); fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update -q
+    "${SUDO[@]}" apt-get install -y -q --no-install-recommends npm
+  fi
+  echo "test.sh: installing azurite (npm install -g azurite)"
+  if [ "$(id -u)" -eq 0 ]; then npm install -g --no-fund --no-audit azurite; else sudo -n npm install -g --no-fund --no-audit azurite; fi
 fi
 exec mvn -B -ntp -Dstyle.color=never verify "$@"

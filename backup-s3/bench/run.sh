@@ -12,6 +12,9 @@
 # "lib-1put"/"lib-1put-u" = multipartThreshold above the file size (one PUT streamed from the file, like curl), signed
 # / unsigned, for servers such as s3proxy whose multipart completion re-writes the whole object; "lib-1put-u-fast" =
 # lib-1put-u with launcher flags for a short-lived CLI (AppCDS archive, serial GC, C1 only).
+# Then JOBS='plain enc enc1m' (default; JOBS= skips it): the whole backup job (store + read-back verify, a fresh JVM,
+# -Xmx64m) through BackupRepository into the same server, plaintext and encrypted (Argon2id unlock, Tink AES-GCM-HKDF
+# 4 KiB / 1 MiB segments) side by side, with the encryption overhead.
 # Every time is wall-clock of the whole command, JVM or Python start-up included; each figure is the median of
 # ROUNDS rounds, and tools take turns within a round so that background load hits them alike.
 set -euo pipefail
@@ -44,6 +47,8 @@ echo "== building (mvn test-compile) and resolving class paths"
   -Dmdep.outputFile="$work/test.cp" -DincludeScope=test >"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
 (cd "$root" && mvn -B -q -o -pl backup-s3 -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$work/runtime.cp" -DincludeScope=runtime >>"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
+(cd "$root" && mvn -B -q -pl backup-crypto -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$work/crypto.cp" -DincludeScope=test >>"$work/mvn.log" 2>&1) || { cat "$work/mvn.log"; exit 1; }
 mkdir -p "$work/classes"
 javac -nowarn -d "$work/classes" -cp "$(cat "$work/runtime.cp"):$root/backup-s3/target/classes" \
   $(find "$here/src" -name '*.java')
@@ -215,3 +220,39 @@ for lib in [t for t in tools if t.startswith("lib")]:
                    f" 0.9x curl: {'PASS' if r_curl >= 0.9 else 'MISS'} ({r_curl:.2f}x)")
     print(f"{lib:20} {ratios}{verdict}")
 EOF
+
+read -r -a jobs <<<"${JOBS-plain enc enc1m}"
+if [[ ${#jobs[@]} -gt 0 ]]; then
+  job_cp="$root/backup-crypto/target/classes:$root/backup-crypto/target/test-classes:$(cat "$work/crypto.cp"):$lib_cp"
+  job() { java -Xmx64m -cp "$job_cp" dev.rkebackup.crypto.bench.EncryptionBenchmark "$@" 2>>"$work/lib.err"; }
+  head -c 24 /dev/urandom | base64 >"$work/pw"
+  s3uri() { echo "s3://bench/$1?endpoint=$endpoint&region=us-east-1&path-style=true"; }
+  : >"$work/jobs"
+  echo "== $ROUNDS rounds of the whole backup job (store + verify): ${jobs[*]}"
+  for r in $(seq 1 "$ROUNDS"); do
+    "$AWS" --endpoint-url "$endpoint" --only-show-errors s3 rm --recursive s3://bench/ >/dev/null
+    job init "$(s3uri enc)" "$work/pw" 4096
+    job init "$(s3uri enc1m)" "$work/pw" 1048576
+    for j in "${jobs[@]}"; do
+      mode=encrypted; [[ "$j" != plain ]] || mode=plain
+      jt=$(timed job backup "$mode" "$(s3uri "$j")" "$work/src.bin" "$work/pw")
+      echo "$j $jt" >>"$work/jobs"
+      printf '  round %s job %-6s %7ss\n' "$r" "$j" "$jt"
+    done
+  done
+  python3 - "$work/jobs" "$SIZE_MIB" <<'EOF'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+mib = float(sys.argv[2])
+names = {"plain": "plaintext (not encrypted)", "enc": "encrypted, Tink 4 KiB segments",
+         "enc1m": "encrypted, Tink 1 MiB segments"}
+jobs = list(dict.fromkeys(r[0] for r in rows))
+med = {j: statistics.median(float(r[1]) for r in rows if r[0] == j) for j in jobs}
+print(f"\nwhole backup job to s3proxy, {mib:.0f} MiB, a fresh JVM each (-Xmx64m): store + read-back verify, median")
+print(f"{'repository':34} {'s':>7} {'MiB/s':>7} {'s / plaintext s':>16}")
+for j in jobs:
+    ratio = f"{med[j] / med['plain']:16.2f}" if "plain" in med else ""
+    print(f"{names.get(j, j):34} {med[j]:7.2f} {2 * mib / med[j]:7.1f} {ratio}")
+print("(MiB/s counts the file twice: uploaded once, read back once. Goal: encrypted <= 1.10 x plaintext)")
+EOF
+fi

@@ -36,6 +36,30 @@ class StreamingSetCipherTest {
     }
 
     @Test
+    void theDocumentedTinkKeyObjectsDecryptAnArtifact() throws Exception {
+        // the recipe of docs/encryption-format.md, with Tink's public key and parameter classes
+        byte[] key = Bytes.random(32);
+        StreamingSetCipher ours = new StreamingSetCipher(key, "repo", "set", 4096);
+        byte[] plain = new byte[50_000];
+        new Random(3).nextBytes(plain);
+        byte[] ct = ours.encrypt(new ByteArrayInputStream(plain), "snapshots/s.zip", plain.length).readAllBytes();
+        var p = com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingParameters.builder().setKeySizeBytes(32)
+                .setDerivedAesGcmKeySizeBytes(32)
+                .setHkdfHashType(com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingParameters.HashType.SHA256)
+                .setCiphertextSegmentSizeBytes(4096).build();
+        com.google.crypto.tink.StreamingAead aead = AesGcmHkdfStreaming.create(
+                com.google.crypto.tink.streamingaead.AesGcmHkdfStreamingKey.create(p,
+                        com.google.crypto.tink.util.SecretBytes.copyFrom(key,
+                                com.google.crypto.tink.InsecureSecretKeyAccess.get())));
+        byte[] aad = Bytes.tuple("rke-backup-artifact-v1", "repo", "set", "snapshots/s.zip");
+        try (InputStream in = aead.newDecryptingStream(new ByteArrayInputStream(ct), aad)) {
+            assertThat(in.readAllBytes()).isEqualTo(plain);
+        }
+        long n = plain.length;
+        assertThat((long) ct.length).as("documented size formula").isEqualTo(n + 40 + 16 * ((n + 40 + 4079) / 4080));
+    }
+
+    @Test
     void contentLongerOrShorterThanDeclaredFailsTheStream() {
         StreamingSetCipher c = new StreamingSetCipher(Bytes.random(32), "repo", "set", 4096);
         assertThat(org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () ->

@@ -3,7 +3,9 @@ package dev.rkebackup.examples.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rkebackup.core.InvalidInputException;
+import dev.rkebackup.core.crypto.Protection;
 import dev.rkebackup.core.repository.ArtifactEntry;
+import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
@@ -77,6 +79,8 @@ final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private Protection protection;
+
     @Override
     public Integer call() {
         if (noSnapshot && name == null) {
@@ -94,8 +98,16 @@ final class BackupCommand implements Callable<Integer> {
         RkeVersion version = runner != null ? runner.binary().version() : cluster.requireVersion();
         BackupResult result;
         try (ObjectStore store = storeOptions.open()) {
-            RkeBackup.Builder job = RkeBackup.builder(config, version,
-                    StoreOptions.repository(store, ConsoleProgress.forTerminal(json)), nodes.connector(config))
+            BackupRepository repo = storeOptions.repo(store, ConsoleProgress.forTerminal(json));
+            protection = repo.protection();
+            if (!protection.encrypted()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("warning: " + store.describe() + " is not encrypted, not authenticated: whoever can read"
+                        + " it gets every cluster secret, whoever can write it can plant a snapshot. Back up into an"
+                        + " encrypted repository instead (rke-backup init --store URI --password-file F)");
+                err.flush();
+            }
+            RkeBackup.Builder job = RkeBackup.builder(config, version, repo, nodes.connector(config))
                     .snapshotDirectory(nodes.snapshotDirectory())
                     .strategy(allNodes ? CollectionStrategy.ALL_NODES : CollectionStrategy.FIRST_INTACT)
                     .allowIncomplete(allowIncomplete)
@@ -146,6 +158,7 @@ final class BackupCommand implements Callable<Integer> {
             n.put("snapshotName", snapshotName);
             n.put("complete", m.complete());
             n.put("verified", r.verification().ok());
+            ListCommand.putProtection(n, protection);
             ArrayNode arts = n.putArray("artifacts");
             for (ArtifactEntry a : m.artifacts()) {
                 arts.addObject().put("path", a.path()).put("kind", a.kind().id()).put("size", a.size())
@@ -160,8 +173,9 @@ final class BackupCommand implements Callable<Integer> {
             Json.print(out, n);
             return;
         }
-        out.printf("stored backup set %s (snapshot %s, %s, %s)%n", m.setId(), snapshotName,
-                m.complete() ? "complete" : "INCOMPLETE", r.verification().ok() ? "verified" : "NOT VERIFIED");
+        out.printf("stored backup set %s (snapshot %s, %s, %s, %s)%n", m.setId(), snapshotName,
+                m.complete() ? "complete" : "INCOMPLETE", r.verification().ok() ? "verified" : "NOT VERIFIED",
+                protection.label());
         for (ArtifactEntry a : m.artifacts()) {
             out.printf("  %-14s %-50s %,14d bytes  sha256 %s  from %s%n", a.kind().id(), a.path(), a.size(),
                     a.sha256(), a.source());

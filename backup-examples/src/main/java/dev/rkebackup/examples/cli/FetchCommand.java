@@ -35,7 +35,7 @@ final class FetchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (ObjectStore store = storeOptions.open()) {
-            BackupRepository repo = StoreOptions.repository(store);
+            BackupRepository repo = storeOptions.repo(store);
             String id = StoreOptions.resolveSet(repo, setId);
             List<Path> files = repo.fetch(id, dir);
             files.forEach(f -> out.println(f));

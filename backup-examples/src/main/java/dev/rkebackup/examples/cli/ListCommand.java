@@ -2,6 +2,7 @@ package dev.rkebackup.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rkebackup.core.crypto.Protection;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.SetMetadata;
@@ -31,13 +32,15 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (ObjectStore store = storeOptions.open()) {
-            BackupRepository repo = StoreOptions.repository(store);
+            BackupRepository repo = storeOptions.repo(store);
             var sets = repo.listSets();
+            Protection protection = repo.protection();
             if (json) {
                 ArrayNode arr = Json.array();
                 for (Manifest m : sets) {
                     ObjectNode n = arr.addObject();
                     n.put("setId", m.setId());
+                    putProtection(n, protection);
                     n.put("clusterName", m.metadata().clusterName());
                     putNullable(n, "snapshotName", m.metadata().labels().get(SetMetadata.LABEL_SNAPSHOT_NAME));
                     n.put("createdAt", m.createdAt().toString());
@@ -48,6 +51,7 @@ final class ListCommand implements Callable<Integer> {
                 }
                 Json.print(out, arr);
             } else {
+                out.println(store.describe() + ": " + protection.label());
                 if (sets.isEmpty()) {
                     out.println("no backup sets in " + store.describe());
                 }
@@ -68,6 +72,12 @@ final class ListCommand implements Callable<Integer> {
             }
         }
         return RkeBackupCli.OK;
+    }
+
+    static void putProtection(ObjectNode n, Protection p) {
+        n.put("encrypted", p.encrypted());
+        n.put("authenticated", p.encrypted());
+        n.put("protection", p.label());
     }
 
     static void putNullable(ObjectNode n, String field, String value) {

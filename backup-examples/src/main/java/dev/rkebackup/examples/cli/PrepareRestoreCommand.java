@@ -56,7 +56,7 @@ final class PrepareRestoreCommand implements Callable<Integer> {
         config.requireEtcdNodes();
         RestoreResult r;
         try (ObjectStore store = storeOptions.open()) {
-            BackupRepository repo = StoreOptions.repository(store, ConsoleProgress.forTerminal(json));
+            BackupRepository repo = storeOptions.repo(store, ConsoleProgress.forTerminal(json));
             RestorePreparation prep = RestorePreparation.builder(repo, StoreOptions.resolveSet(repo, setId), config,
                     cluster.requireVersion(), nodes.connector(config))
                     .snapshotDirectory(nodes.snapshotDirectory()).force(force)

@@ -51,7 +51,7 @@ final class PruneCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ObjectStore store = storeOptions.open()) {
-            BackupRepository repo = StoreOptions.repository(store);
+            BackupRepository repo = storeOptions.repo(store);
             RetentionPlan plan = repo.planRetention(policy);
             List<String> removed = dryRun ? plan.removed() : repo.applyRetention(plan);
             List<OrphanSet> orphans = cleanInterrupted == null ? List.of() : repo.findOrphans(cleanInterrupted);

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         description = "Back up and restore-prepare Rancher HA clusters installed with RKE (RKE1).",
         subcommands = {InspectCommand.class, CheckCommand.class, EnableRecurringCommand.class, SnapshotCommand.class,
                 BackupCommand.class, ListCommand.class,
-            VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class})
+            VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class,
+            InitCommand.class, KeyCommand.class})
 public final class RkeBackupCli implements Runnable {
     /** Success. */
     public static final int OK = 0;
@@ -61,6 +62,7 @@ public final class RkeBackupCli implements Runnable {
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         Logging.configure(verbose);
+        KeySources.warnings = err;
         CommandLine cl = new CommandLine(new RkeBackupCli());
         cl.setOut(out);
         cl.setErr(err);

@@ -2,6 +2,7 @@ package dev.rkebackup.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rkebackup.core.crypto.Protection;
 import dev.rkebackup.core.repository.ArtifactCheck;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code rke-backup verify}: re-read and check stored sets. Exit 1 when any set is damaged. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Re-read every artifact of one or all sets and compare size and SHA-256 with the manifest. "
+                + "In an encrypted repository also every authentication tag and each manifest's authenticity. "
                 + "Exits 1 when any set is damaged.")
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
@@ -40,8 +42,12 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<VerifyReport> reports = new ArrayList<>();
         List<UnreadableSet> unreadable = new ArrayList<>();
+        Protection protection;
+        String where;
         try (ObjectStore store = storeOptions.open()) {
-            BackupRepository repo = StoreOptions.repository(store);
+            BackupRepository repo = storeOptions.repo(store);
+            protection = repo.protection();
+            where = store.describe();
             if (setId != null) {
                 reports.add(repo.verify(StoreOptions.resolveSet(repo, setId)));
             } else {
@@ -58,6 +64,7 @@ final class VerifyCommand implements Callable<Integer> {
                 ObjectNode n = arr.addObject();
                 n.put("setId", r.setId());
                 n.put("ok", r.ok());
+                ListCommand.putProtection(n, protection);
                 ArrayNode problems = n.putArray("problems");
                 for (ArtifactCheck c : r.problems()) {
                     problems.addObject().put("path", c.path()).put("problem", c.status().id())
@@ -68,11 +75,14 @@ final class VerifyCommand implements Callable<Integer> {
                 ObjectNode n = arr.addObject();
                 n.put("setId", u.setId());
                 n.put("ok", false);
+                ListCommand.putProtection(n, protection);
                 n.putArray("problems").addObject().put("path", "manifest.json").put("problem", "unreadable")
                         .put("detail", u.reason());
             }
             Json.print(out, arr);
         } else {
+            out.println(where + ": " + protection.label()
+                    + (protection.encrypted() ? " (every tag and the manifests' authenticity checked)" : ""));
             for (VerifyReport r : reports) {
                 out.printf("%s  %s%n", r.setId(), r.ok() ? "OK (" + r.checks().size() + " artifacts)" : "DAMAGED");
                 for (ArtifactCheck c : r.problems()) {

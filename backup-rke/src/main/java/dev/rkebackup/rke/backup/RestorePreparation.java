@@ -20,6 +20,9 @@ import dev.rkebackup.rke.exec.RkeRunner;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.NodeAccessException;
 import dev.rkebackup.rke.node.WriteResult;
+import dev.rkebackup.rke.snapshot.SnapshotCheck;
+import dev.rkebackup.rke.snapshot.SnapshotLayout;
+import dev.rkebackup.rke.snapshot.SnapshotVerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -106,6 +109,7 @@ public final class RestorePreparation {
         Manifest m = repository.manifest(setId);
         Plan p = plan(m);
         requireIntact();
+        checkStructure(p);
         List<Path> local = new LocalPlacement(repository, m, config, force).place();
         List<NodeReport> reports;
         try (NodeSessions sessions = NodeSessions.open(connector, config.requireEtcdNodes())) {
@@ -167,6 +171,27 @@ public final class RestorePreparation {
             return true;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * Re-runs the snapshot structure check (bbolt, SHA-256 trailer, RKE zip layout) on the bytes that will be placed
+     * (decrypted, in an encrypted repository), before any node is touched.
+     */
+    private void checkStructure(Plan p) {
+        SnapshotLayout layout = p.snapshot.path().endsWith(".zip") ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
+        SnapshotCheck check;
+        try (InputStream in = repository.openArtifact(setId, p.snapshot.path())) {
+            check = SnapshotVerifyingInputStream.check(in, layout, p.snapshotName);
+        } catch (IOException e) {
+            throw new IntegrityException("reading the snapshot " + p.snapshot.path() + " of set " + setId
+                    + " for its structure check failed (" + e.getMessage() + "); no node was touched. Pick another"
+                    + " set (rke-backup list / verify)");
+        }
+        if (!check.ok()) {
+            throw new IntegrityException("the snapshot " + p.snapshot.path() + " of set " + setId + " fails the"
+                    + " structure check (" + check.verdict() + ": " + check.detail() + "); it must not be restored"
+                    + " and no node was touched. Pick another set (rke-backup list / verify)");
         }
     }
 
@@ -234,7 +259,10 @@ public final class RestorePreparation {
         String command = RkeRunner.builder(RkeBinary.assumed(rkeExecutable, version)).build()
                 .restoreCommand(RestoreRequest.builder(configFile, name).build()).display();
         List<String> steps = new ArrayList<>();
-        steps.add("verify backup set " + setId + " (" + m.artifacts().size() + " artifacts, size and SHA-256)");
+        steps.add("verify backup set " + setId + " (" + m.artifacts().size() + " artifacts, size and SHA-256"
+                + (repository.protection().encrypted() ? ", every authentication tag" : "") + ")");
+        steps.add("check the structure of " + snapshot.path() + " (bbolt pages, SHA-256 trailer"
+                + (zipped ? ", RKE zip layout" : "") + ") on the bytes to be placed, before any node is touched");
         for (ArtifactEntry a : m.artifacts()) {
             if (a.kind() == ArtifactKind.CLUSTER_CONFIG) {
                 steps.add("place cluster config " + a.path() + " as " + configFile.toAbsolutePath()

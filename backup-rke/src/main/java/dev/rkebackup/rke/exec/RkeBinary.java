@@ -125,7 +125,8 @@ public final class RkeBinary {
         List<String> lines = new ArrayList<>();
         ProcessRunner.Execution ex;
         try {
-            ex = ProcessRunner.run(argv, abs.getParent(), System.getenv(), VERSION_TIMEOUT,
+            ex = ProcessRunner.run(argv, abs.getParent(),
+                    dev.rkebackup.rke.exec.internal.ChildEnvironment.filter(System.getenv()), VERSION_TIMEOUT,
                     (line, stream) -> {
                         synchronized (lines) {
                             if (lines.size() < 50) {

@@ -135,6 +135,29 @@ class RestorePreparationTest {
     }
 
     @Test
+    void aPlantedSnapshotWithAFixedManifestFailsTheStructureCheckBeforeAnyNodeIsTouched() throws Exception {
+        // the attack on a plaintext store: random bytes in place of the snapshot, size and SHA-256 fixed in the
+        // manifest, so verify says OK; the structure check on the bytes to be placed refuses them
+        StandinCluster c = new StandinCluster(ETCD, "v1.6.3", tmp);
+        c.snapshot("p");
+        Manifest m = c.job().build().collect("p").manifest();
+        Path stored = c.storeDir.resolve(m.setId()).resolve("snapshots/p.zip");
+        byte[] garbage = new byte[(int) Files.size(stored)];
+        new java.util.Random(1).nextBytes(garbage);
+        Files.write(stored, garbage);
+        Path manifest = c.storeDir.resolve(m.setId()).resolve("manifest.json");
+        String oldSha = m.artifacts(dev.rkebackup.core.repository.ArtifactKind.ETCD_SNAPSHOT).get(0).sha256();
+        Files.writeString(manifest, Files.readString(manifest).replace(oldSha, RkeBackupTest.sha256(stored)));
+        assertThat(c.repository.verify(m.setId()).ok()).as("the plaintext manifest cannot tell").isTrue();
+        Path roots = freshNodes();
+        assertThatThrownBy(() -> prep(c, m, roots).build().execute()).isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("structure check").hasMessageContaining("no node was touched");
+        try (Stream<Path> files = Files.walk(roots)) {
+            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+        }
+    }
+
+    @Test
     void legacyVersionsGetThePlainSnapshotAndThePkiBundleOnEveryNode() throws Exception {
         StandinCluster c = new StandinCluster(ETCD, "v0.1.18", tmp);
         c.snapshot("old");

@@ -1,0 +1,2 @@
+/** Internals of the Azure Blob store; not a published API. */
+package dev.rkebackup.azure.internal;
