@@ -49,8 +49,10 @@ class StoreCommandsIT {
     void listHasAHeaderUnknownSetIsBadInputAndLatestIsTheNewestCompleteSet() throws Exception {
         Cli.Result list = Cli.run(tmp, "list", "--store", storeDir.toString());
         assertThat(list.exitCode()).as(list.stderr()).isZero();
-        assertThat(list.stdout().lines().findFirst().orElseThrow()).startsWith("SET").contains("CLUSTER", "SNAPSHOT",
-                "CREATED", "ARTIFACTS", "BYTES", "STATUS");
+        List<String> lines = list.stdout().lines().toList();
+        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("SET ")).findFirst().orElseThrow());
+        assertThat(lines.get(header)).contains("CLUSTER", "SNAPSHOT", "CREATED", "ARTIFACTS", "BYTES", "STATUS");
+        assertThat(lines.get(header + 1)).startsWith(ids.get(0));
         Cli.Result unknown = Cli.run(tmp, "verify", "--store", storeDir.toString(), "--set",
                 "20990101T000000Z-00000000");
         assertThat(unknown.exitCode()).as(unknown.all()).isEqualTo(2);
