@@ -1,10 +1,13 @@
 package dev.rkebackup.s3;
 
+import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.StorageException;
 import dev.rkebackup.core.storage.ObjectInfo;
 import dev.rkebackup.core.storage.ObjectKeys;
 import dev.rkebackup.core.storage.ObjectStore;
+import dev.rkebackup.core.storage.ReopenableContent;
+import dev.rkebackup.core.storage.StoreConfirmation;
 import dev.rkebackup.s3.internal.BufferPool;
 import dev.rkebackup.s3.internal.ClientFactory;
 import dev.rkebackup.s3.internal.S3Errors;
@@ -27,6 +30,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -81,6 +85,8 @@ public final class S3ObjectStore implements ObjectStore {
     private final int partSize;
     private final ExecutorService executor;
     private final AtomicBoolean bucketChecked = new AtomicBoolean();
+    /** What each put sent, until {@link #confirm} compares it with the server's record. */
+    private final java.util.Map<String, Uploads.Sent> sent = new java.util.concurrent.ConcurrentHashMap<>();
 
     S3ObjectStore(S3ObjectStoreBuilder config, S3Client s3, S3Client streaming, SdkHttpClient http,
             boolean ownsClient, String region) {
@@ -175,17 +181,133 @@ public final class S3ObjectStore implements ObjectStore {
         if (length < 0) {
             throw new InvalidInputException("length must not be negative for '" + key + "': " + length);
         }
-        Uploads.Target target = new Uploads.Target(s3, streaming, bucket, buffers, executor, partSize,
-                Math.max(partSize, config.multipartThreshold),
-                config.sha256Checksums, !config.signPayloads && ownsClient, errors);
+        sent.remove(full);
         try {
-            Uploads.upload(target, key, full, content, length,
+            remember(full, Uploads.upload(target(), key, full, content, length,
                     b -> S3Requests.putOptions(b, full, config.sse, config.storageClass),
-                    b -> S3Requests.createOptions(b, full, config.sse, config.storageClass));
+                    b -> S3Requests.createOptions(b, full, config.sse, config.storageClass)));
         } catch (StorageException e) {
             throw diagnose(e);
         }
         LOG.debug("stored '{}' ({} bytes) in {}", key, length, errors.store());
+    }
+
+    /**
+     * Stores content that can be opened again: up to 5 GiB as one PUT streamed from it (no part buffers, and no
+     * multipart completion, which some servers pay for with a second write of the whole object), sent again from
+     * a new opening when an attempt fails in a retryable way (a body the server found damaged, a dropped
+     * connection); larger content as a multipart upload.
+     */
+    @Override
+    public void put(String key, ReopenableContent content, long length) {
+        String full = s3Key(key);
+        if (length < 0) {
+            throw new InvalidInputException("length must not be negative for '" + key + "': " + length);
+        }
+        sent.remove(full);
+        try {
+            remember(full, Uploads.upload(target(), key, full, content, length, config.maxAttempts,
+                    b -> S3Requests.putOptions(b, full, config.sse, config.storageClass),
+                    b -> S3Requests.createOptions(b, full, config.sse, config.storageClass)));
+        } catch (StorageException e) {
+            throw diagnose(e);
+        }
+        LOG.debug("stored '{}' ({} bytes, streamed from a reopenable source) in {}", key, length, errors.store());
+    }
+
+    private Uploads.Target target() {
+        return new Uploads.Target(s3, streaming, bucket, buffers, executor, partSize,
+                Math.max(partSize, config.multipartThreshold),
+                config.sha256Checksums, !config.signPayloads && ownsClient, errors, etagIsMd5());
+    }
+
+    /** With SSE-KMS the ETag is not the MD5 of the body; with SSE-S3 (AES256) and without SSE it is. */
+    private boolean etagIsMd5() {
+        return !(config.sse instanceof ServerSideEncryption.Kms);
+    }
+
+    private void remember(String fullKey, Uploads.Sent what) {
+        if (sent.size() > 10_000) { // confirm() was not called for many puts: forget, rather than grow
+            sent.clear();
+        }
+        sent.put(fullKey, what);
+    }
+
+    /**
+     * Confirms an object this store just put from S3's own record (a HEAD with checksum mode): the full-object
+     * CRC32C the server stored, where it stores one ({@code s3-checksum-crc32c}), else the ETag, which S3 computes
+     * as the MD5 of a single PUT ({@code s3-etag-md5}) or of the parts' MD5s ({@code s3-etag-multipart-md5}),
+     * compared with what was computed while sending. Empty for keys this instance did not put and where the ETag is
+     * not an MD5 (SSE-KMS).
+     */
+    @Override
+    public Optional<StoreConfirmation> confirm(String key, long length) {
+        String full = s3Key(key);
+        Uploads.Sent what = sent.remove(full);
+        if (what == null || what.length() != length) {
+            return Optional.empty();
+        }
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(b -> b.bucket(bucket).key(full).checksumMode(ChecksumMode.ENABLED));
+        } catch (NoSuchKeyException e) {
+            throw new IntegrityException("'" + key + "' is not in " + errors.store() + " right after it was"
+                    + " stored; check the server");
+        } catch (SdkException e) {
+            throw S3Errors.map("confirm", key, e, errors);
+        }
+        if (head.contentLength() == null || head.contentLength() != length) {
+            throw new IntegrityException("'" + key + "' has " + head.contentLength() + " bytes in " + errors.store()
+                    + " right after " + length + " were stored; check the server");
+        }
+        String crc = head.checksumCRC32C();
+        if (crc != null && what.crc32c() != null && !String.valueOf(head.checksumTypeAsString()).equals("COMPOSITE")
+                && !crc.contains("-")) {
+            if (!crc.equals(what.crc32c())) {
+                throw new IntegrityException("'" + key + "' has CRC32C " + crc + " in " + errors.store()
+                        + " but " + what.crc32c() + " was sent; the stored copy is damaged: back up again");
+            }
+            return Optional.of(new StoreConfirmation("s3-checksum-crc32c", "the server's full-object CRC32C "
+                    + crc + " equals the one computed while sending"));
+        }
+        if (!etagIsMd5() || config.sse != null && head.sseCustomerAlgorithm() != null) {
+            return Optional.empty();
+        }
+        String etag = Uploads.unquote(head.eTag());
+        if (!etag.equals(what.etag())) {
+            if (etag.matches("[0-9a-f]{32}(-\\d+)?")) {
+                throw new IntegrityException("'" + key + "' has ETag " + etag + " in " + errors.store() + " but "
+                        + what.etag() + " is the MD5 of what was sent; the stored copy is damaged: back up again");
+            }
+            return Optional.empty(); // an ETag that is not an MD5: this server cannot confirm it
+        }
+        return Optional.of(etag.contains("-")
+                ? new StoreConfirmation("s3-etag-multipart-md5", "the server's ETag " + etag
+                        + " equals the MD5 of the parts' MD5s computed while sending")
+                : new StoreConfirmation("s3-etag-md5", "the server's ETag " + etag
+                        + " equals the MD5 computed while sending"));
+    }
+
+    @Override
+    public InputStream openRange(String key, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("offset and length must not be negative: " + offset + ", " + length);
+        }
+        if (length == 0) {
+            return InputStream.nullInputStream();
+        }
+        String full = s3Key(key);
+        try {
+            return s3.getObject(b -> b.bucket(bucket).key(full).range("bytes=" + offset + "-" + (offset + length - 1)));
+        } catch (SdkException e) {
+            throw S3Errors.map("open", key, e, errors);
+        }
+    }
+
+    /** True: over a network, several ranged GETs at once beat one stream. */
+    @Override
+    public boolean prefersParallelRangedReads() {
+        return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.rkebackup.core.repository;
 
+import dev.rkebackup.core.storage.StoreConfirmation;
 import java.util.Objects;
 
 /**
@@ -7,9 +8,15 @@ import java.util.Objects;
  *
  * @param path the artifact's path in the set
  * @param status what was found
- * @param detail a human-readable explanation, empty when OK
+ * @param detail a human-readable explanation, empty when OK (or how the store confirmed it)
+ * @param method how the artifact was checked: {@value StoreConfirmation#READ_BACK} (downloaded and hashed),
+ *               {@value #STAT} (only its presence and size, when its data was not in a sampled subset), or the
+ *               {@link StoreConfirmation#method()} of the store's own record
  */
-public record ArtifactCheck(String path, Status status, String detail) {
+public record ArtifactCheck(String path, Status status, String detail, String method) {
+    /** The method of a check that looked only at the object's presence and size. */
+    public static final String STAT = "stat";
+
     /** What verification found for one artifact. */
     public enum Status {
         /** Size and SHA-256 match the manifest. */
@@ -40,6 +47,18 @@ public record ArtifactCheck(String path, Status status, String detail) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(method, "method");
+    }
+
+    /**
+     * A check made by reading the artifact back.
+     *
+     * @param path the artifact's path in the set
+     * @param status what was found
+     * @param detail a human-readable explanation, empty when OK
+     */
+    public ArtifactCheck(String path, Status status, String detail) {
+        this(path, status, detail, StoreConfirmation.READ_BACK);
     }
 
     /**

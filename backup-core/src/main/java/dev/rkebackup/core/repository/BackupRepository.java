@@ -14,6 +14,7 @@ import dev.rkebackup.core.internal.ManifestCodec;
 import dev.rkebackup.core.storage.ObjectInfo;
 import dev.rkebackup.core.storage.ObjectKeys;
 import dev.rkebackup.core.storage.ObjectStore;
+import dev.rkebackup.core.storage.StoreConfirmation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -194,6 +195,14 @@ public final class BackupRepository {
         return new BackupSetWriter(this, id, now, metadata, set);
     }
 
+    /** Starts writing a copy of another repository's set: same id, creation time and metadata. */
+    BackupSetWriter newCopy(Manifest original) {
+        checkSetId(original.setId());
+        SetCipher set = protection().encrypted() ? requireCipher().newSet(original.setId()) : PlaintextSet.INSTANCE;
+        LOG.info("copying backup set {} into {} ({})", original.setId(), store.describe(), protection().label());
+        return new BackupSetWriter(this, original.setId(), original.createdAt(), original.metadata(), set);
+    }
+
     /**
      * Lists the sets whose manifests can be read, oldest first (by creation time, then id).
      *
@@ -280,6 +289,92 @@ public final class BackupRepository {
             LOG.info("backup set {} is damaged: {}", setId, report.problems());
         }
         return report;
+    }
+
+    /**
+     * Verifies sets reading only a subset of their objects in full (see {@link DataSubset}); the other objects are
+     * checked for presence and size. {@code verify} of a nightly job can so cover the whole store over a week.
+     *
+     * @param sets the sets to check, as listed by {@link #listSets()}
+     * @param subset which objects to read
+     * @param random randomness for shares and amounts
+     * @return one report per set, in the given order
+     */
+    public List<VerifyReport> verify(List<Manifest> sets, DataSubset subset, java.util.Random random) {
+        List<DataSubset.ObjectRef> all = new ArrayList<>();
+        for (Manifest m : sets) {
+            m.artifacts().forEach(a -> all.add(new DataSubset.ObjectRef(m.setId(), a)));
+        }
+        java.util.Set<DataSubset.ObjectRef> read = subset.select(all, random);
+        List<VerifyReport> reports = new ArrayList<>();
+        for (Manifest m : sets) {
+            reports.add(verify(m, a -> read.contains(new DataSubset.ObjectRef(m.setId(), a))));
+        }
+        return reports;
+    }
+
+    private VerifyReport verify(Manifest m, java.util.function.Predicate<ArtifactEntry> readData) {
+        SetCipher set = readSet(m.setId()).cipher();
+        List<ArtifactCheck> checks = new ArrayList<>();
+        for (ArtifactEntry a : m.artifacts()) {
+            checks.add(readData.test(a) ? check(m.setId(), a, set) : statCheck(m.setId(), a, set));
+        }
+        VerifyReport report = new VerifyReport(m.setId(), checks);
+        LOG.info("checked backup set {}: {} of {} artifacts read in full, {}", m.setId(),
+                checks.stream().filter(c -> !c.method().equals(ArtifactCheck.STAT)).count(), checks.size(),
+                report.ok() ? "OK" : "damaged: " + report.problems());
+        return report;
+    }
+
+    /**
+     * Checks a set just written, without downloading what the store confirmed from its own record
+     * ({@link BackupSetWriter#confirmations()}): the manifest is read back and must list exactly the artifacts
+     * written, each confirmed artifact is reported with the store's method, and every other artifact is read back
+     * and hashed.
+     *
+     * @param written the manifest {@link BackupSetWriter#commit()} returned
+     * @param confirmations how the store confirmed each artifact
+     * @return one check per artifact
+     * @throws ObjectNotFoundException if the set has no manifest
+     * @throws IntegrityException if its manifest cannot be read
+     */
+    public VerifyReport confirm(Manifest written, Map<String, StoreConfirmation> confirmations) {
+        ReadSet read = readSet(written.setId());
+        Manifest stored = read.manifest();
+        List<ArtifactCheck> checks = new ArrayList<>();
+        if (!stored.artifacts().equals(written.artifacts())) {
+            checks.add(new ArtifactCheck(MANIFEST_NAME, ArtifactCheck.Status.CHECKSUM, "the stored manifest does"
+                    + " not list the artifacts that were written; take a new backup", StoreConfirmation.READ_BACK));
+        }
+        for (ArtifactEntry a : written.artifacts()) {
+            StoreConfirmation c = confirmations.get(a.path());
+            checks.add(c == null ? check(written.setId(), a, read.cipher())
+                    : new ArtifactCheck(a.path(), ArtifactCheck.Status.OK, c.detail(), c.method()));
+        }
+        VerifyReport report = new VerifyReport(written.setId(), checks);
+        LOG.info("confirmed backup set {}: {}", written.setId(), report.ok() ? "OK" : report.problems());
+        return report;
+    }
+
+    private ArtifactCheck statCheck(String setId, ArtifactEntry a, SetCipher set) {
+        String key = key(setId, a.path());
+        long expected = set.storedSize(a.size());
+        try {
+            java.util.Optional<ObjectInfo> info = store.stat(key);
+            if (info.isEmpty()) {
+                return new ArtifactCheck(a.path(), ArtifactCheck.Status.MISSING, "object " + key + " is missing",
+                        ArtifactCheck.STAT);
+            }
+            if (info.get().size() != expected) {
+                return new ArtifactCheck(a.path(), ArtifactCheck.Status.SIZE, "object " + key + " has "
+                        + info.get().size() + " bytes but the manifest says " + expected
+                        + "; the stored copy is damaged: do not restore from it", ArtifactCheck.STAT);
+            }
+            return new ArtifactCheck(a.path(), ArtifactCheck.Status.OK, "", ArtifactCheck.STAT);
+        } catch (BackupException e) {
+            return new ArtifactCheck(a.path(), ArtifactCheck.Status.UNREADABLE, "cannot look up " + key + ": "
+                    + e.getMessage(), ArtifactCheck.STAT);
+        }
     }
 
     private ArtifactCheck check(String setId, ArtifactEntry a, SetCipher set) {

@@ -3,14 +3,23 @@ package dev.rkebackup.core.repository;
 import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
+import dev.rkebackup.core.StorageException;
 import dev.rkebackup.core.crypto.SetCipher;
-import dev.rkebackup.core.internal.HashingInputStream;
+import dev.rkebackup.core.internal.BackgroundHashing;
 import dev.rkebackup.core.internal.Listeners;
 import dev.rkebackup.core.internal.ManifestCodec;
 import dev.rkebackup.core.storage.ObjectInfo;
 import dev.rkebackup.core.storage.ObjectKeys;
+import dev.rkebackup.core.storage.ObjectStore;
+import dev.rkebackup.core.storage.ReopenableContent;
+import dev.rkebackup.core.storage.StoreConfirmation;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicReference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +51,7 @@ public final class BackupSetWriter implements AutoCloseable {
     private final List<ArtifactEntry> entries = new ArrayList<>();
     private final List<String> pathsInFlight = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, StoreConfirmation> confirmations = new java.util.HashMap<>();
     private final SetCipher cipher;
     private boolean finished;
 
@@ -80,6 +90,38 @@ public final class BackupSetWriter implements AutoCloseable {
      */
     public ArtifactEntry add(String path, ArtifactKind kind, ArtifactSource source, InputStream content, long length,
             Map<String, String> attributes) {
+        InputStream caller = new java.io.FilterInputStream(content) {
+            @Override
+            public void close() {
+                // the caller owns and closes its stream
+            }
+        };
+        return store(path, kind, source, length, attributes, false, () -> caller);
+    }
+
+    /**
+     * Stores one artifact from content that can be opened again (a local file), so that the store can resend a
+     * failed body from its source instead of buffering it. Otherwise the same as
+     * {@link #add(String, ArtifactKind, ArtifactSource, InputStream, long, Map)}: size and SHA-256 are those of the
+     * last opening the store read to its end.
+     *
+     * @param path the artifact's path in the set
+     * @param kind what it is
+     * @param source where it comes from
+     * @param content opens its bytes; every stream opened is closed by the store
+     * @param length the exact number of bytes
+     * @param attributes free-form facts to record with it
+     * @return the recorded entry
+     * @throws InvalidInputException if the path is invalid or already used in this set
+     * @throws BackupException if storing failed
+     */
+    public ArtifactEntry add(String path, ArtifactKind kind, ArtifactSource source, ReopenableContent content,
+            long length, Map<String, String> attributes) {
+        return store(path, kind, source, length, attributes, true, content);
+    }
+
+    private ArtifactEntry store(String path, ArtifactKind kind, ArtifactSource source, long length,
+            Map<String, String> attributes, boolean reopenable, ReopenableContent content) {
         ObjectKeys.validate(path);
         if (path.equals(BackupRepository.MANIFEST_NAME)) {
             throw new InvalidInputException("artifact path '" + path + "' is reserved for the manifest");
@@ -92,32 +134,72 @@ public final class BackupSetWriter implements AutoCloseable {
             pathsInFlight.add(path);
         }
         String key = repository.key(setId, path);
+        ObjectStore store = repository.store();
         Listeners.started(repository.listener(), path, length);
-        HashingInputStream hashing = new HashingInputStream(content, repository.listener(), path, length);
+        // each opening gets fresh hashes: after a resend only the last opening counts
+        AtomicReference<Hashed> last = new AtomicReference<>();
+        ReopenableContent hashed = () -> {
+            Hashed previous = last.get();
+            if (previous != null) {
+                previous.stream.cancel();
+            }
+            MessageDigest sha = sha256();
+            Hashed h = new Hashed(new BackgroundHashing(content.open(), List.of(List.of(sha::update)),
+                    repository.listener(), path, length), sha);
+            last.set(h);
+            return cipher.encrypt(h.stream, path, length); // closing it closes the hashing stream
+        };
         boolean ok = false;
+        long count = 0;
         try {
             long storedLength = cipher.storedSize(length);
-            repository.store().put(key, cipher.encrypt(hashing, path, length), storedLength);
-            if (hashing.count() != length) {
-                throw new IntegrityException("artifact '" + path + "' yielded " + hashing.count() + " bytes, "
+            if (reopenable) {
+                store.put(key, hashed, storedLength);
+            } else {
+                try (InputStream in = hashed.open()) {
+                    store.put(key, in, storedLength);
+                }
+            }
+            Hashed h = last.get();
+            h.stream.finish();
+            count = h.stream.count();
+            if (count != length) {
+                throw new IntegrityException("artifact '" + path + "' yielded " + count + " bytes, "
                         + length + " were declared; nothing was stored");
             }
-            ObjectInfo stored = repository.store().stat(key).orElseThrow(() -> new IntegrityException(
-                    "artifact '" + path + "' is not visible in " + repository.store().describe()
-                            + " right after it was written; check the store"));
-            if (stored.size() != storedLength) {
-                throw new IntegrityException("artifact '" + path + "' was stored with " + stored.size()
-                        + " bytes instead of " + storedLength + "; check the store");
+            // the store confirms the stored (encrypted) bytes it received; they were made from the bytes hashed
+            StoreConfirmation confirmation = store.confirm(key, storedLength).orElse(null);
+            if (confirmation == null) {
+                ObjectInfo stored = store.stat(key).orElseThrow(() -> new IntegrityException(
+                        "artifact '" + path + "' is not visible in " + store.describe()
+                                + " right after it was written; check the store"));
+                if (stored.size() != storedLength) {
+                    throw new IntegrityException("artifact '" + path + "' was stored with " + stored.size()
+                            + " bytes instead of " + storedLength + "; check the store");
+                }
             }
-            ArtifactEntry entry = new ArtifactEntry(path, kind, length, hashing.sha256Hex(), source, attributes);
+            ArtifactEntry entry = new ArtifactEntry(path, kind, length,
+                    HexFormat.of().formatHex(h.sha.digest()), source, attributes);
             synchronized (this) {
                 entries.add(entry);
+                if (confirmation != null) {
+                    confirmations.put(path, confirmation);
+                }
             }
             ok = true;
-            LOG.debug("stored {} ({} bytes, sha256 {}) in set {}", path, length, entry.sha256(), setId);
+            LOG.debug("stored {} ({} bytes, sha256 {}) in set {}, confirmed by {}", path, length, entry.sha256(),
+                    setId, confirmation == null ? "nothing yet" : confirmation.method());
             return entry;
+        } catch (IOException e) {
+            throw new StorageException("storing artifact '" + path + "' failed: " + e.getMessage()
+                    + "; nothing was stored", e, false);
         } finally {
-            Listeners.finished(repository.listener(), path, hashing.count(), ok);
+            Hashed h = last.get();
+            if (h != null) {
+                h.stream.cancel();
+                count = Math.max(count, h.stream.count());
+            }
+            Listeners.finished(repository.listener(), path, count, ok);
             if (!ok) {
                 synchronized (this) {
                     pathsInFlight.remove(path);
@@ -125,6 +207,28 @@ public final class BackupSetWriter implements AutoCloseable {
                 repository.deleteQuietly(List.of(key));
             }
         }
+    }
+
+    private record Hashed(BackgroundHashing stream, MessageDigest sha) {
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /**
+     * How the store confirmed each artifact stored so far without reading it back (see
+     * {@link ObjectStore#confirm}). Artifacts the store could not confirm are missing from the map; they are read
+     * back by {@link BackupRepository#confirm(Manifest, Map)}.
+     *
+     * @return artifact path to confirmation
+     */
+    public synchronized Map<String, StoreConfirmation> confirmations() {
+        return Map.copyOf(confirmations);
     }
 
     /**
@@ -166,6 +270,7 @@ public final class BackupSetWriter implements AutoCloseable {
         checkOpen();
         if (entries.removeIf(e -> e.path().equals(path))) {
             pathsInFlight.remove(path);
+            confirmations.remove(path);
             repository.deleteQuietly(List.of(repository.key(setId, path)));
         }
     }
@@ -274,6 +379,7 @@ public final class BackupSetWriter implements AutoCloseable {
     private void abortQuietly() {
         List<String> keys;
         synchronized (this) {
+            confirmations.clear();
             keys = entries.stream().map(e -> repository.key(setId, e.path())).toList();
         }
         repository.deleteQuietly(keys);

@@ -4,6 +4,9 @@ import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.internal.HashingInputStream;
 import dev.rkebackup.core.internal.Listeners;
+import dev.rkebackup.core.internal.ParallelRangeInputStream;
+import dev.rkebackup.core.storage.ObjectInfo;
+import dev.rkebackup.core.storage.ObjectStore;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +17,8 @@ import java.io.InputStream;
  * {@code transferTo} see it as a failed read.
  */
 final class VerifyingInputStream extends FilterInputStream {
+    /** Ranges in flight for a parallel download (measured: 4 saturate loopback and a 2-core machine). */
+    private static final int STREAMS = 4;
     private final ArtifactEntry entry;
     private final String key;
     private final HashingInputStream hashing;
@@ -31,12 +36,29 @@ final class VerifyingInputStream extends FilterInputStream {
     static InputStream open(BackupRepository repo, String setId, ArtifactEntry entry,
             dev.rkebackup.core.crypto.SetCipher cipher) {
         String key = repo.key(setId, entry.path());
-        InputStream raw = cipher.decrypt(repo.store().open(key), entry.path());
+        InputStream raw = cipher.decrypt(open(repo.store(), key, cipher.storedSize(entry.size())), entry.path());
         Listeners.started(repo.listener(), entry.path(), entry.size());
         VerifyingInputStream in = new VerifyingInputStream(
                 new HashingInputStream(raw, repo.listener(), entry.path(), entry.size()), entry, key);
         in.listener = repo.listener();
         return in;
+    }
+
+    /**
+     * Opens an object as parallel ranges when the store prefers it and the object is large; otherwise (and when the
+     * object's size differs from the manifest, which only a plain read reports precisely) as one stream.
+     */
+    private static InputStream open(ObjectStore store, String key, long size) {
+        int chunk = ParallelRangeInputStream.defaultChunk();
+        if (!store.prefersParallelRangedReads() || size <= 2L * chunk) {
+            return store.open(key);
+        }
+        long actual = store.stat(key).map(ObjectInfo::size).orElseThrow(
+                () -> new dev.rkebackup.core.ObjectNotFoundException(key, store.describe()));
+        if (actual != size) {
+            return store.open(key);
+        }
+        return new ParallelRangeInputStream(store, key, size, chunk, STREAMS);
     }
 
     @Override

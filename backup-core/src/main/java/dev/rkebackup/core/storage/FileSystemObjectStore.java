@@ -177,6 +177,42 @@ public final class FileSystemObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * Confirms a file this store wrote: every put forces the file to disk before it is renamed into place, so a
+     * file of the right size under the key is the one written, and the SHA-256 the caller computed while writing
+     * is its content's.
+     */
+    @Override
+    public Optional<StoreConfirmation> confirm(String key, long length) {
+        ObjectInfo info = stat(key).orElseThrow(() -> new dev.rkebackup.core.IntegrityException("'" + key
+                + "' is not in " + describe() + " right after it was written; check the directory"));
+        if (info.size() != length) {
+            throw new dev.rkebackup.core.IntegrityException("'" + key + "' has " + info.size() + " bytes in "
+                    + describe() + " right after " + length + " were written; check the disk");
+        }
+        return Optional.of(new StoreConfirmation("fs-synced-size", "forced to disk and renamed into place, "
+                + length + " bytes; SHA-256 computed while it was written"));
+    }
+
+    @Override
+    public InputStream openRange(String key, long offset, long length) {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("offset and length must not be negative: " + offset + ", " + length);
+        }
+        ObjectKeys.validate(key);
+        checkNotTemp(key);
+        Path file = resolve(key);
+        try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+            ch.position(offset);
+            return new BoundedInputStream(Channels.newInputStream(ch), length);
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            throw new ObjectNotFoundException(key, describe());
+        } catch (IOException e) {
+            throw classify("open", key, e);
+        }
+    }
+
     @Override
     public List<ObjectInfo> list(String prefix) {
         ObjectKeys.validatePrefix(prefix);

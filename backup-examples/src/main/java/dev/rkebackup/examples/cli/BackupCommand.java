@@ -73,6 +73,11 @@ final class BackupCommand implements Callable<Integer> {
             description = "Give up on rke snapshot-save after this long (default 30m).")
     Duration timeout = Duration.ofMinutes(30);
 
+    @Option(names = "--read-back", description = "Check the new set by downloading and hashing every artifact,"
+            + " instead of confirming each from the store's own record (checksum or ETag of what it received, size"
+            + " of a synced file). Artifacts the store cannot confirm are read back anyway.")
+    boolean readBack;
+
     @Option(names = "--json", description = "Print one JSON object and nothing else on stdout.")
     boolean json;
 
@@ -111,7 +116,8 @@ final class BackupCommand implements Callable<Integer> {
                     .snapshotDirectory(nodes.snapshotDirectory())
                     .strategy(allNodes ? CollectionStrategy.ALL_NODES : CollectionStrategy.FIRST_INTACT)
                     .allowIncomplete(allowIncomplete)
-                    .includeKubeconfig(includeKubeconfig);
+                    .includeKubeconfig(includeKubeconfig)
+                    .readBack(readBack);
             RetentionPolicy policy = new RetentionPolicy(keepLast, keepWithin, 0, 0, 0);
             if (!policy.isEmpty()) {
                 job.retention(policy);
@@ -148,6 +154,12 @@ final class BackupCommand implements Callable<Integer> {
         return RkeBackupCli.OK;
     }
 
+    /** How the artifact was checked after the upload: the store's record, or a read-back. */
+    private static String confirmation(BackupResult r, String path) {
+        return r.verification().checks().stream().filter(c -> c.path().equals(path)).findFirst()
+                .map(c -> c.method()).orElse("nothing");
+    }
+
     private void print(BackupResult r) {
         PrintWriter out = spec.commandLine().getOut();
         Manifest m = r.manifest();
@@ -162,7 +174,8 @@ final class BackupCommand implements Callable<Integer> {
             ArrayNode arts = n.putArray("artifacts");
             for (ArtifactEntry a : m.artifacts()) {
                 arts.addObject().put("path", a.path()).put("kind", a.kind().id()).put("size", a.size())
-                        .put("sha256", a.sha256()).put("source", a.source().toString());
+                        .put("sha256", a.sha256()).put("source", a.source().toString())
+                        .put("confirmation", confirmation(r, a.path()));
             }
             ArrayNode hosts = n.putArray("nodes");
             for (NodeReport h : r.nodes()) {
@@ -177,8 +190,8 @@ final class BackupCommand implements Callable<Integer> {
                 m.complete() ? "complete" : "INCOMPLETE", r.verification().ok() ? "verified" : "NOT VERIFIED",
                 protection.label());
         for (ArtifactEntry a : m.artifacts()) {
-            out.printf("  %-14s %-50s %,14d bytes  sha256 %s  from %s%n", a.kind().id(), a.path(), a.size(),
-                    a.sha256(), a.source());
+            out.printf("  %-14s %-50s %,14d bytes  sha256 %s  from %s  confirmed by %s%n", a.kind().id(), a.path(),
+                    a.size(), a.sha256(), a.source(), confirmation(r, a.path()));
         }
         for (NodeReport h : r.nodes()) {
             out.printf("  node %-20s %-11s %s%n", h.host(), h.status().id(), h.detail());

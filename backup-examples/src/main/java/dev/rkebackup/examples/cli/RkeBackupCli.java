@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         subcommands = {InspectCommand.class, CheckCommand.class, EnableRecurringCommand.class, SnapshotCommand.class,
                 BackupCommand.class, ListCommand.class,
             VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class,
-            InitCommand.class, KeyCommand.class})
+            InitCommand.class, KeyCommand.class, CopyCommand.class})
 public final class RkeBackupCli implements Runnable {
     /** Success. */
     public static final int OK = 0;

@@ -25,7 +25,10 @@ final class StoreOptions {
     @Option(names = "--store", required = true, paramLabel = "URI",
             description = "Where backup sets live: file:///abs/path, file:relative/path, a plain path, or "
                     + "s3://bucket/prefix?endpoint=https://host:port&region=R&path-style=true "
-                    + "(credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the AWS default chain).")
+                    + "(credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the AWS default chain), "
+                    + "sftp://user@host:port/abs/path?known-hosts=F&identity=KEY (or the SSH agent), or "
+                    + "azure://account/container/prefix?endpoint=URL (AZURE_STORAGE_KEY, AZURE_STORAGE_SAS_TOKEN or "
+                    + "AZURE_STORAGE_CONNECTION_STRING).")
     String store;
 
     @Option(names = "--password-file", paramLabel = "F",
@@ -56,8 +59,12 @@ final class StoreOptions {
      * writes).
      */
     BackupRepository repo(ObjectStore s, ProgressListener listener) {
+        return repo(s, credential(), listener);
+    }
+
+    /** As {@link #repo(ObjectStore, ProgressListener)} with a given credential (copy has one per store). */
+    static BackupRepository repo(ObjectStore s, Optional<Credential> cred, ProgressListener listener) {
         RepositoryKeys keys = RepositoryKeys.of(s);
-        Optional<Credential> cred = credential();
         BackupRepository.Builder b;
         if (keys.exists()) {
             UnlockedKey key = keys.unlock(cred.orElseThrow(() -> new KeyRequiredException(s.describe()

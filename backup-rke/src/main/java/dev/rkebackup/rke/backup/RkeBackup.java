@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * The whole backup job for one RKE cluster: optionally take a one-time snapshot with {@code rke}, collect the
  * snapshot from the etcd nodes (checked while it streams, falling back to the next node when a copy is missing or
  * bad) together with everything a restore needs on that RKE version (cluster config, {@code .rkestate} from
- * v0.2.0 or {@code pki.bundle.tar.gz} before), commit the set only when it is complete, verify it by re-reading,
- * and apply retention.
+ * v0.2.0 or {@code pki.bundle.tar.gz} before), commit the set only when it is complete, confirm it from the
+ * store's own record (or by re-reading, see {@link Builder#readBack(boolean)}), and apply retention.
  *
  * <p>Immutable and thread-safe; one instance can run many times.
  *
@@ -62,8 +62,10 @@ public final class RkeBackup {
     private final boolean includeKubeconfig;
     private final boolean allowIncomplete;
     private final RetentionPolicy retention;
+    private final boolean readBack;
 
     private RkeBackup(Builder b) {
+        this.readBack = b.readBack;
         this.config = b.config;
         this.version = b.version;
         this.repository = b.repository;
@@ -146,6 +148,7 @@ public final class RkeBackup {
                 .withConfigGeneration(config.configGeneration().name().toLowerCase(Locale.ROOT))
                 .withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, snapshotName);
         Manifest manifest;
+        java.util.Map<String, dev.rkebackup.core.storage.StoreConfirmation> confirmations;
         List<NodeReport> nodeReports;
         try (BackupSetWriter w = repository.newSet(meta);
              NodeSessions sessions = NodeSessions.open(connector, config.requireEtcdNodes())) {
@@ -203,8 +206,12 @@ public final class RkeBackup {
             } else {
                 manifest = w.commit();
             }
+            confirmations = w.confirmations();
         }
-        VerifyReport report = repository.verify(manifest.setId());
+        // the store's own record confirms what it can without a download; the rest (and everything with
+        // readBack) is read back and hashed
+        VerifyReport report = readBack ? repository.verify(manifest.setId())
+                : repository.confirm(manifest, confirmations);
         List<String> pruned = List.of();
         if (retention != null && report.ok()) {
             pruned = repository.applyRetention(repository.planRetention(retention));
@@ -254,6 +261,7 @@ public final class RkeBackup {
         private boolean includeKubeconfig;
         private boolean allowIncomplete;
         private RetentionPolicy retention;
+        private boolean readBack;
 
         private Builder(ClusterConfig config, RkeVersion version, BackupRepository repository,
                 NodeConnector connector) {
@@ -324,6 +332,19 @@ public final class RkeBackup {
                 throw new InvalidInputException("a retention policy needs at least one keep rule");
             }
             this.retention = policy;
+            return this;
+        }
+
+        /**
+         * Checks the new set by downloading and hashing every artifact, instead of confirming each from the store's
+         * own record (its checksum or ETag of what it received, a synced file's size) where the store can. Off by
+         * default; artifacts the store cannot confirm are read back either way.
+         *
+         * @param value whether to read everything back
+         * @return this builder
+         */
+        public Builder readBack(boolean value) {
+            this.readBack = value;
             return this;
         }
 

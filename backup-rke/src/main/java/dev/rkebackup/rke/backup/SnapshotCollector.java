@@ -12,12 +12,15 @@ import dev.rkebackup.rke.node.RemoteFile;
 import dev.rkebackup.rke.snapshot.SnapshotCheck;
 import dev.rkebackup.rke.snapshot.SnapshotLayout;
 import dev.rkebackup.rke.snapshot.SnapshotVerifyingInputStream;
+import dev.rkebackup.core.storage.ReopenableContent;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,9 @@ final class SnapshotCollector {
 
     /** What collection produced. */
     record Outcome(List<ArtifactEntry> stored, List<NodeReport> reports, boolean stateInSnapshot) {
+    }
+
+    private record Opening(CountingInputStream raw, SnapshotVerifyingInputStream in) {
     }
 
     private record Attempt(NodeReport report, ArtifactEntry entry, boolean stateEntry) {
@@ -94,21 +100,44 @@ final class SnapshotCollector {
         SnapshotCheck check;
         ArtifactEntry entry = null;
         CountingInputStream counted = null;
-        try (CountingInputStream raw = new CountingInputStream(node.openRead(remotePath));
-             SnapshotVerifyingInputStream in = SnapshotVerifyingInputStream.of(raw, layout, snapshotName)) {
-            counted = raw;
-            entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, NodeSessions.sourceOf(node, host,
-                    remotePath), in,
-                    declared, Map.of("layout", layout.name().toLowerCase(Locale.ROOT)));
-            // the store took exactly the declared size; reading to the end runs the final check, and any byte
-            // beyond it means the file grew after it was looked up (still being written): what was stored is
-            // only a prefix of what was checked
-            byte[] rest = new byte[8192];
-            while (in.read(rest) >= 0) {
-                // raw counts what comes past the declared size
+        AtomicReference<Opening> last = new AtomicReference<>();
+        ReopenableContent content = () -> {
+            Opening previous = last.get();
+            if (previous != null) {
+                previous.in().close(); // a resend: the store opens the file again from its start
             }
-            check = in.result().orElseThrow(() -> new IOException("snapshot check did not finish"));
+            CountingInputStream raw = new CountingInputStream(node.openRead(remotePath));
+            Opening o = new Opening(raw, SnapshotVerifyingInputStream.of(raw, layout, snapshotName));
+            last.set(o);
+            return o.in();
+        };
+        Map<String, String> attrs = Map.of("layout", layout.name().toLowerCase(Locale.ROOT));
+        ArtifactSource source = NodeSessions.sourceOf(node, host, remotePath);
+        try {
+            if (node.canReopen()) {
+                // the store reads the file to its end (which runs the check), and may open it again to resend
+                entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, source, content, declared, attrs);
+                counted = last.get().raw();
+                check = last.get().in().result().orElseThrow(() -> new IOException("snapshot check did not finish"));
+            } else {
+                try (InputStream in = content.open()) {
+                    counted = last.get().raw();
+                    entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, source, in, declared, attrs);
+                    // the store took exactly the declared size; reading to the end runs the final check, and any
+                    // byte beyond it means the file grew after it was looked up (still being written): what was
+                    // stored is only a prefix of what was checked
+                    byte[] rest = new byte[8192];
+                    while (in.read(rest) >= 0) {
+                        // raw counts what comes past the declared size
+                    }
+                    check = last.get().in().result()
+                            .orElseThrow(() -> new IOException("snapshot check did not finish"));
+                }
+            }
         } catch (IOException | RuntimeException e) {
+            if (counted == null && last.get() != null) {
+                counted = last.get().raw();
+            }
             if (entry != null) {
                 writer.discard(artifactPath);
             }

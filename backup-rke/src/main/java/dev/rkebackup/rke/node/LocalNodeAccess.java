@@ -128,6 +128,12 @@ public final class LocalNodeAccess implements NodeAccess {
         }
     }
 
+    /** True: a local file is opened again for a resend. */
+    @Override
+    public boolean canReopen() {
+        return true;
+    }
+
     @Override
     public WriteResult writeAtomically(String path, InputStream content, long length, boolean replaceDifferent) {
         Objects.requireNonNull(content, "content");

@@ -54,6 +54,17 @@ public interface NodeAccess extends AutoCloseable {
     InputStream openRead(String path);
 
     /**
+     * Tells whether opening a file again is cheap and yields the same bytes (a local file), so that a store can
+     * resend a failed upload from the file instead of buffering it. Over SSH a second read costs a second transfer,
+     * so remote access says no. By default: false.
+     *
+     * @return true if {@link #openRead} may be called again for the same file during one upload
+     */
+    default boolean canReopen() {
+        return false;
+    }
+
+    /**
      * Writes a file atomically: the content goes to a temporary name in the same directory with mode 0600, is
      * flushed, and is renamed to {@code path} only when complete; on any failure the temporary file is removed, so a
      * partial file never appears under the real name. If a file already has the name, it is left alone when it has

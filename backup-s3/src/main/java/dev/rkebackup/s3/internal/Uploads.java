@@ -1,6 +1,8 @@
 package dev.rkebackup.s3.internal;
 
 import dev.rkebackup.core.StorageException;
+import dev.rkebackup.core.internal.BackgroundHashing;
+import dev.rkebackup.core.storage.ReopenableContent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +45,10 @@ public final class Uploads {
     private static final int MAX_PARTS = 10_000;
     /** S3 allows 5 GiB parts; a part must fit in one Java array here. */
     private static final long MAX_PART_SIZE = 1L << 30;
+    /** Sends of one part whose ETag shows damage before the upload fails. */
+    private static final int PART_ATTEMPTS = 3;
+    /** S3's largest single PUT: 5 GiB. */
+    private static final long MAX_SINGLE_PUT = 5L << 30;
 
     /**
      * What an upload needs from its store.
@@ -57,12 +64,25 @@ public final class Uploads {
      * @param crc32c whether to send each body's CRC32C in {@code x-amz-checksum-crc32c} (a trailer for streamed
      *               PUTs), the cheap transport check when payloads are not signed; ignored with {@code sha256}
      * @param errors the error context
+     * @param etagIsMd5 whether the server's ETag of a part or single PUT is the MD5 of its body (not with SSE-KMS)
      */
     public record Target(S3Client s3, S3Client streaming, String bucket, BufferPool pool, ExecutorService executor,
-            int partSize, long multipartThreshold, boolean sha256, boolean crc32c, S3Errors.Context errors) {
+            int partSize, long multipartThreshold, boolean sha256, boolean crc32c, S3Errors.Context errors,
+            boolean etagIsMd5) {
         boolean sendCrc32c() {
             return crc32c && !sha256;
         }
+    }
+
+    /**
+     * What was sent, for confirming the object from the server's record afterwards.
+     *
+     * @param etag the ETag S3 computes for these bytes sent this way: the MD5 in hex for a single PUT,
+     *             {@code md5(part md5s)-N} for a multipart upload
+     * @param crc32c the CRC32C of the whole object, base64, or {@code null} when not computed
+     * @param length the object's length
+     */
+    public record Sent(String etag, String crc32c, long length) {
     }
 
     private Uploads() {
@@ -79,7 +99,7 @@ public final class Uploads {
      * @param putOptions adds SSE, storage class and content type to a single PUT
      * @param createOptions adds the same to a multipart upload
      */
-    public static void upload(Target t, String key, String fullKey, InputStream in, long length,
+    public static Sent upload(Target t, String key, String fullKey, InputStream in, long length,
             UnaryOperator<PutObjectRequest.Builder> putOptions,
             UnaryOperator<CreateMultipartUploadRequest.Builder> createOptions) {
         long partSize = Math.max(t.partSize(), ceilDiv(length, MAX_PARTS));
@@ -88,15 +108,65 @@ public final class Uploads {
                     + " upload (10,000 parts of at most 1 GiB); split it", null, false);
         }
         if (length <= partSize) {
-            putSingle(t, key, fullKey, in, (int) length, putOptions);
+            return putSingle(t, key, fullKey, in, (int) length, putOptions);
         } else if (length <= t.multipartThreshold()) {
-            putStreamed(t, key, fullKey, in, length, putOptions);
+            return putStreamed(t, key, fullKey, in, length, putOptions);
         } else {
-            new Multipart(t, key, fullKey, (int) partSize).run(in, length, createOptions);
+            return new Multipart(t, key, fullKey, (int) partSize).run(in, length, createOptions);
         }
     }
 
-    private static void putSingle(Target t, String key, String fullKey, InputStream in, int length,
+    /**
+     * Uploads content that can be opened again: up to {@link #MAX_SINGLE_PUT} bytes as one PUT streamed from the
+     * content (no buffer; the fastest way to send a local file), opened again and resent when an attempt fails in a
+     * way that may pass on a retry, such as a body the server found damaged. Larger content goes as a multipart
+     * upload from one opening.
+     *
+     * @param t the target
+     * @param key the key relative to the store, for messages
+     * @param fullKey the S3 key
+     * @param content opens the bytes; each stream is closed here
+     * @param length the exact length
+     * @param attempts how many times to send, at least 1
+     * @param putOptions adds SSE, storage class and content type to a single PUT
+     * @param createOptions adds the same to a multipart upload
+     * @return what was sent by the attempt that succeeded
+     */
+    public static Sent upload(Target t, String key, String fullKey, ReopenableContent content, long length,
+            int attempts, UnaryOperator<PutObjectRequest.Builder> putOptions,
+            UnaryOperator<CreateMultipartUploadRequest.Builder> createOptions) {
+        if (length > MAX_SINGLE_PUT || length <= t.partSize()) {
+            try (InputStream in = open(content, key)) {
+                return upload(t, key, fullKey, in, length, putOptions, createOptions);
+            } catch (IOException e) {
+                throw new StorageException("closing the content for '" + key + "' failed: " + e, e, false);
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            try (InputStream in = open(content, key)) {
+                return putStreamed(t, key, fullKey, in, length, putOptions);
+            } catch (StorageException e) {
+                if (!e.isRetryable() || attempt >= attempts) {
+                    throw e;
+                }
+                LOG.debug("PUT of '{}' failed on attempt {} ({}); sending it again from its source", key, attempt,
+                        e.getMessage());
+            } catch (IOException e) {
+                throw new StorageException("closing the content for '" + key + "' failed: " + e, e, false);
+            }
+        }
+    }
+
+    private static InputStream open(ReopenableContent content, String key) {
+        try {
+            return content.open();
+        } catch (IOException e) {
+            throw new StorageException("cannot open the content for '" + key + "': " + e + "; nothing was stored",
+                    e, false);
+        }
+    }
+
+    private static Sent putSingle(Target t, String key, String fullKey, InputStream in, int length,
             UnaryOperator<PutObjectRequest.Builder> putOptions) {
         byte[] buf = acquire(t, key, length);
         try {
@@ -104,12 +174,14 @@ public final class Uploads {
             expectEnd(in, length, key);
             PutObjectRequest.Builder req = putOptions.apply(PutObjectRequest.builder()
                     .bucket(t.bucket()).key(fullKey).contentLength((long) length));
+            String crc = crc32c(buf, length);
             if (t.sha256()) {
                 req.checksumSHA256(sha256(buf, length));
             } else if (t.sendCrc32c()) {
-                req.checksumCRC32C(crc32c(buf, length));
+                req.checksumCRC32C(crc);
             }
             t.s3().putObject(req.build(), body(buf, length));
+            return new Sent(HexFormat.of().formatHex(md5(buf, length)), crc, length);
         } catch (SdkException e) {
             throw S3Errors.map("put", key, e, t.errors());
         } finally {
@@ -121,9 +193,13 @@ public final class Uploads {
      * One PUT straight from the caller's stream: no buffer, and no retry once bytes were sent (the stream cannot be
      * rewound), so a failure is reported as retryable for the caller to put again. The SDK signs it in chunks.
      */
-    private static void putStreamed(Target t, String key, String fullKey, InputStream in, long length,
+    private static Sent putStreamed(Target t, String key, String fullKey, InputStream in, long length,
             UnaryOperator<PutObjectRequest.Builder> putOptions) {
-        ExactLengthInputStream body = new ExactLengthInputStream(in, length, key);
+        ExactLengthInputStream exact = new ExactLengthInputStream(in, length, key);
+        // MD5 (for the ETag) and CRC32C are computed on two other threads while the body is sent
+        MessageDigest md5 = md5();
+        CRC32C crc = new CRC32C();
+        BackgroundHashing body = new BackgroundHashing(exact, List.of(List.of(md5::update), List.of(crc::update)));
         try {
             PutObjectRequest.Builder req = putOptions.apply(PutObjectRequest.builder().bucket(t.bucket())
                     .key(fullKey).contentLength(length));
@@ -132,26 +208,33 @@ public final class Uploads {
             }
             t.streaming().putObject(req.build(), RequestBody.fromInputStream(body, length));
         } catch (SdkException e) {
-            if (body.failure() != null) {
-                throw body.failure();
+            body.cancel();
+            if (exact.failure() != null) {
+                throw exact.failure();
             }
             throw S3Errors.map("put", key, e, t.errors());
         } catch (RuntimeException e) { // for example the SDK's "stream does not support mark/reset"
-            if (body.failure() != null) {
-                throw body.failure();
+            body.cancel();
+            if (exact.failure() != null) {
+                throw exact.failure();
             }
             throw new StorageException("put of '" + key + "' in " + t.errors().store() + " failed: " + e
                     + "; the content was streamed and cannot be resent by the store: put it again", e, true);
         }
-        if (body.failure() != null) {
-            throw body.failure();
+        if (exact.failure() != null) {
+            body.cancel();
+            throw exact.failure();
         }
         try {
             expectEnd(in, length, key);
-        } catch (StorageException e) { // already stored: take it back, so a bad put leaves nothing behind
+            body.finish();
+        } catch (StorageException | IOException e) { // already stored: take it back, so a bad put leaves nothing
+            body.cancel();
             t.s3().deleteObject(b -> b.bucket(t.bucket()).key(fullKey));
-            throw e;
+            throw e instanceof StorageException se ? se
+                    : new StorageException("hashing '" + key + "' failed: " + e + "; nothing was stored", e, false);
         }
+        return new Sent(HexFormat.of().formatHex(md5.digest()), base64(crc.getValue()), length);
     }
 
     static RequestBody body(byte[] buf, int length) {
@@ -216,9 +299,40 @@ public final class Uploads {
     static String crc32c(byte[] buf, int length) {
         CRC32C crc = new CRC32C();
         crc.update(buf, 0, length);
-        long v = crc.getValue();
+        return base64(crc.getValue());
+    }
+
+    /**
+     * Strips the quotes S3 puts around an ETag.
+     *
+     * @param etag the ETag as returned, may be null
+     * @return the bare value, or {@code ""}
+     */
+    public static String unquote(String etag) {
+        if (etag == null) {
+            return "";
+        }
+        String e = etag.strip();
+        return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
+    }
+
+    private static String base64(long v) {
         return Base64.getEncoder().encodeToString(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16),
             (byte) (v >>> 8), (byte) v});
+    }
+
+    static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5"); // what S3 computes for an ETag, not a security measure
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every Java runtime", e);
+        }
+    }
+
+    static byte[] md5(byte[] buf, int length) {
+        MessageDigest md = md5();
+        md.update(buf, 0, length);
+        return md.digest();
     }
 
     private static long ceilDiv(long a, long b) {
@@ -232,6 +346,7 @@ public final class Uploads {
         private final String fullKey;
         private final int partSize;
         private final AtomicBoolean failed = new AtomicBoolean();
+        private final java.util.Map<Integer, byte[]> partMd5s = new java.util.concurrent.ConcurrentHashMap<>();
 
         Multipart(Target t, String key, String fullKey, int partSize) {
             this.t = t;
@@ -240,7 +355,7 @@ public final class Uploads {
             this.partSize = partSize;
         }
 
-        void run(InputStream in, long length, UnaryOperator<CreateMultipartUploadRequest.Builder> createOptions) {
+        Sent run(InputStream in, long length, UnaryOperator<CreateMultipartUploadRequest.Builder> createOptions) {
             long started = System.nanoTime();
             String uploadId;
             try {
@@ -286,6 +401,11 @@ public final class Uploads {
                 LOG.debug("stored '{}' in {} parts of up to {} bytes; parts took {} ms, completing {} ms", key,
                         parts.size(), partSize, (partsDone - started) / 1_000_000,
                         (System.nanoTime() - partsDone) / 1_000_000);
+                MessageDigest all = md5();
+                for (int i = 1; i <= parts.size(); i++) {
+                    all.update(partMd5s.get(i));
+                }
+                return new Sent(HexFormat.of().formatHex(all.digest()) + "-" + parts.size(), null, length);
             } catch (RuntimeException | Error e) {
                 failed.set(true);
                 for (Future<CompletedPart> f : futures) { // let parts in flight end, so none lands after the abort
@@ -322,7 +442,22 @@ public final class Uploads {
                     crc = crc32c(buf, n);
                     req.checksumCRC32C(crc);
                 }
+                byte[] md5 = md5(buf, n);
+                partMd5s.put(number, md5);
+                String expected = HexFormat.of().formatHex(md5);
                 UploadPartResponse r = t.s3().uploadPart(req.build(), body(buf, n));
+                // the server's ETag is the MD5 of what it received: a mismatch resends this part alone
+                for (int attempt = 2; t.etagIsMd5() && !expected.equals(unquote(r.eTag())); attempt++) {
+                    if (attempt > PART_ATTEMPTS) {
+                        throw new StorageException("part " + number + " of '" + key + "' was stored by "
+                                + t.errors().store() + " with ETag " + r.eTag() + " instead of the MD5 " + expected
+                                + " of what was sent, " + PART_ATTEMPTS + " times; the network or the server damages"
+                                + " data: check it, then put it again", null, true);
+                    }
+                    LOG.warn("part {} of '{}' arrived damaged (ETag {} instead of {}); sending it again", number,
+                            key, r.eTag(), expected);
+                    r = t.s3().uploadPart(req.build(), body(buf, n));
+                }
                 return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(sum)
                         .checksumCRC32C(crc).build();
             } catch (RuntimeException e) {
