@@ -70,9 +70,10 @@ final class VerifyCommand implements Callable<Integer> {
             protection = repo.protection();
             where = store.describe();
             if (setId != null && subset.isAll()) {
-                reports.add(repo.verify(setId));
+                reports.add(repo.verify(StoreOptions.resolveSet(repo, setId)));
             } else if (setId != null) {
-                reports.addAll(repo.verify(List.of(repo.manifest(setId)), subset, new SecureRandom()));
+                reports.addAll(repo.verify(List.of(repo.manifest(StoreOptions.resolveSet(repo, setId))), subset,
+                        new SecureRandom()));
             } else if (subset.isAll()) {
                 for (Manifest m : repo.listSets()) {
                     reports.add(repo.verify(m.setId()));
