@@ -3,7 +3,6 @@ package dev.rkebackup.etcd;
 import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.BackupSetWriter;
@@ -12,7 +11,10 @@ import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
 import dev.rkebackup.etcd.internal.RkeZipStream;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.exec.SnapshotNames;
@@ -73,8 +75,10 @@ public final class EtcdBackup {
     private final RetentionPolicy retention;
     private final Duration timeout;
     private final Clock clock;
+    private final boolean readBack;
 
     private EtcdBackup(Builder b) {
+        this.readBack = b.readBack;
         this.config = b.config;
         this.version = b.version;
         this.repository = b.repository;
@@ -175,8 +179,8 @@ public final class EtcdBackup {
         SnapshotLayout layout = version.has(RkeFeature.ZIPPED_SNAPSHOTS) ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
         String fileName = version.snapshotFileName(snapshotName);
         String path = "snapshots/" + fileName;
-        SetMetadata meta = SetMetadata.of(config.clusterName()).withRkeVersion(version.toString())
-                .withConfigGeneration(config.configGeneration().name().toLowerCase(Locale.ROOT))
+        SetMetadata meta = RkeSetInfo.of(version, config.configGeneration())
+                .applyTo(SetMetadata.of(config.clusterName()))
                 .withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, snapshotName)
                 .withLabel(EtcdLabels.SOURCE, EtcdLabels.SOURCE_ETCD_API)
                 .withLabel(EtcdLabels.CLUSTER_ID, agreement.clusterId())
@@ -187,6 +191,7 @@ public final class EtcdBackup {
                 .withLabel(EtcdLabels.MEMBER_HASHES, new TreeMap<>(agreement.hashes()).entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
         Manifest manifest;
+        java.util.Map<String, dev.rkebackup.core.storage.StoreConfirmation> confirmations;
         try (BackupSetWriter w = repository.newSet(meta)) {
             String failure = streamSnapshot(w, members, before.host(), layout, snapshotName, path,
                     version.has(RkeFeature.STATE_IN_SNAPSHOT) ? state : null);
@@ -199,14 +204,18 @@ public final class EtcdBackup {
             if (after.reachable()) {
                 w.annotate(path, EtcdLabels.REVISION_MAX, String.valueOf(after.revision()));
             }
-            w.add(configFile.getFileName().toString(), ArtifactKind.CLUSTER_CONFIG,
+            w.add(configFile.getFileName().toString(), RkeArtifacts.CLUSTER_CONFIG,
                     ArtifactSource.local(configFile.toAbsolutePath().toString()), readSmall(configFile));
-            w.add(stateFile.getFileName().toString(), ArtifactKind.RKESTATE,
+            w.add(stateFile.getFileName().toString(), RkeArtifacts.RKESTATE,
                     ArtifactSource.local(stateFile.toAbsolutePath().toString()), state);
             setNotes.forEach(w::note);
             manifest = w.commit();
+            confirmations = w.confirmations();
         }
-        VerifyReport report = repository.verify(manifest.setId());
+        // as for rke backups: the store's own record confirms what it can, the rest (everything with readBack) is
+        // downloaded and hashed
+        VerifyReport report = readBack ? repository.verify(manifest.setId())
+                : repository.confirm(manifest, confirmations);
         List<String> pruned = List.of();
         if (retention != null && report.ok()) {
             pruned = repository.applyRetention(repository.planRetention(retention));
@@ -236,7 +245,7 @@ public final class EtcdBackup {
             }
             SnapshotCheck check;
             try (SnapshotVerifyingInputStream in = SnapshotVerifyingInputStream.of(content, layout, snapshotName)) {
-                entry = w.add(path, ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node(host, "etcd snapshot from "
+                entry = w.add(path, RkeArtifacts.ETCD_SNAPSHOT, ArtifactSource.node(host, "etcd snapshot from "
                         + raw.endpoint()), in, length, Map.of("layout", layout.name().toLowerCase(Locale.ROOT),
                         EtcdLabels.MEMBER, host));
                 byte[] rest = new byte[8192];
@@ -348,6 +357,7 @@ public final class EtcdBackup {
         private RetentionPolicy retention;
         private Duration timeout = Duration.ofSeconds(15);
         private Clock clock = Clock.systemUTC();
+        private boolean readBack;
 
         private Builder(ClusterConfig config, RkeVersion version, BackupRepository repository) {
             this.config = Objects.requireNonNull(config, "config");
@@ -419,6 +429,18 @@ public final class EtcdBackup {
          */
         public Builder timeout(Duration value) {
             this.timeout = Objects.requireNonNull(value, "timeout");
+            return this;
+        }
+
+        /**
+         * Checks the new set by downloading and hashing every artifact instead of confirming each from the store's
+         * own record (off by default; what a store cannot confirm is read back either way).
+         *
+         * @param value whether to read back
+         * @return this builder
+         */
+        public Builder readBack(boolean value) {
+            this.readBack = value;
             return this;
         }
 

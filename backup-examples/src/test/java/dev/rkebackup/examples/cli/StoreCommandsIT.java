@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.BackupSetWriter;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.storage.FileSystemObjectStore;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeSetInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,15 +35,34 @@ class StoreCommandsIT {
         storeDir = tmp.resolve("store");
         BackupRepository repo = BackupRepository.create(FileSystemObjectStore.create(storeDir));
         for (int i = 0; i < 3; i++) {
-            try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod").withRkeVersion("v1.6.3")
+            try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod").withLabel(RkeSetInfo.LABEL_RKE_VERSION, "v1.6.3")
                     .withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, "snap-" + i))) {
-                w.add("snapshots/snap-" + i + ".zip", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node("10.0.0.1",
+                w.add("snapshots/snap-" + i + ".zip", RkeArtifacts.ETCD_SNAPSHOT, ArtifactSource.node("10.0.0.1",
                         "/opt/rke/etcd-snapshots/snap-" + i + ".zip"), ("snapshot " + i).getBytes());
-                w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local("cluster.yml"),
+                w.add("cluster.yml", RkeArtifacts.CLUSTER_CONFIG, ArtifactSource.local("cluster.yml"),
                         "nodes: []\n".getBytes());
                 ids.add(w.commit().setId());
             }
         }
+    }
+
+    @Test
+    void listHasAHeaderUnknownSetIsBadInputAndLatestIsTheNewestCompleteSet() throws Exception {
+        Cli.Result list = Cli.run(tmp, "list", "--store", storeDir.toString());
+        assertThat(list.exitCode()).as(list.stderr()).isZero();
+        List<String> lines = list.stdout().lines().toList();
+        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("SET ")).findFirst().orElseThrow());
+        assertThat(lines.get(header)).contains("CLUSTER", "SNAPSHOT", "CREATED", "ARTIFACTS", "BYTES", "STATUS");
+        assertThat(lines.get(header + 1)).startsWith(ids.get(0));
+        Cli.Result unknown = Cli.run(tmp, "verify", "--store", storeDir.toString(), "--set",
+                "20990101T000000Z-00000000");
+        assertThat(unknown.exitCode()).as(unknown.all()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("--set 20990101T000000Z-00000000: there is no such backup set")
+                .contains("rke-backup list");
+        Cli.Result latest = Cli.run(tmp, "fetch", "--store", storeDir.toString(), "--set", "latest", "--dir", "o");
+        assertThat(latest.exitCode()).as(latest.all()).isZero();
+        assertThat(latest.stdout()).contains("of set " + ids.get(2));
+        assertThat(Files.readString(tmp.resolve("o/snapshots/snap-2.zip"))).isEqualTo("snapshot 2");
     }
 
     @Test
@@ -157,8 +177,9 @@ class StoreCommandsIT {
     @Test
     void verifyOfAMissingSetIsAFailureNotACrash() throws Exception {
         Cli.Result r = Cli.run(tmp, "verify", "--store", storeDir.toString(), "--set", "20990101T000000Z-00000000");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).startsWith("error: ").contains("does not exist");
+        // issue 16: an unknown --set is bad input (2), not a failed run (1)
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).startsWith("error: ").contains("no such backup set");
         Files.write(storeDir.resolve(ids.get(0)).resolve("manifest.json"), new byte[] {'{'});
         Cli.Result v = Cli.run(tmp, "verify", "--store", storeDir.toString());
         assertThat(v.exitCode()).isEqualTo(1);

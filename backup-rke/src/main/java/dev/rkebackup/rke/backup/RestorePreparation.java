@@ -4,13 +4,14 @@ import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
 import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.EffectiveBackup;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,12 +84,15 @@ public final class RestorePreparation {
     }
 
     /**
-     * Lists every step without touching a node or a local file. The set's manifest is read.
+     * Lists every step without touching a node or a local file. The set is verified (read and hashed), so a
+     * damaged set fails here as it would in {@link #execute()}.
      *
      * @return the plan, with {@link RestoreResult#dryRun()} true
+     * @throws IntegrityException if the set does not verify
      */
     public RestoreResult dryRun() {
         Plan p = plan(repository.manifest(setId));
+        requireIntact();
         return new RestoreResult(setId, p.snapshotName, p.snapshot.sha256(), true, p.steps, List.of(), List.of(),
                 p.command);
     }
@@ -104,11 +109,7 @@ public final class RestorePreparation {
     public RestoreResult execute() {
         Manifest m = repository.manifest(setId);
         Plan p = plan(m);
-        VerifyReport report = repository.verify(setId);
-        if (!report.ok()) {
-            throw new IntegrityException("backup set " + setId + " is damaged (" + report.problems()
-                    + "); it must not be restored. Pick another set (rke-backup list / verify)");
-        }
+        requireIntact();
         checkStructure(p);
         List<Path> local = new LocalPlacement(repository, m, config, force).place();
         List<NodeReport> reports;
@@ -215,8 +216,18 @@ public final class RestorePreparation {
         return w.outcome();
     }
 
+    private void requireIntact() {
+        VerifyReport report = repository.verify(setId);
+        if (!report.ok()) {
+            String problems = report.problems().stream().map(c -> c.path() + ": " + c.status().id()
+                    + (c.detail().isEmpty() ? "" : " (" + c.detail() + ")")).collect(Collectors.joining("; "));
+            throw new IntegrityException("backup set " + setId + " is damaged (" + problems
+                    + "); it must not be restored. Pick another set (rke-backup list / verify)");
+        }
+    }
+
     private Plan plan(Manifest m) {
-        List<ArtifactEntry> snaps = m.artifacts(ArtifactKind.ETCD_SNAPSHOT);
+        List<ArtifactEntry> snaps = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT);
         if (snaps.isEmpty()) {
             throw new IntegrityException("backup set " + setId + " holds no etcd snapshot; pick another set");
         }
@@ -229,15 +240,15 @@ public final class RestorePreparation {
         if (zipped != rkeZips) {
             throw new InvalidInputException("set " + setId + " holds " + fileName + " but RKE " + version
                     + (rkeZips ? " expects <name>.zip" : " expects a plain snapshot file")
-                    + "; restore with the RKE version the set was taken with (" + m.metadata().rkeVersion() + ")");
+                    + "; restore with the RKE version the set was taken with (" + RkeSetInfo.of(m).rkeVersion() + ")");
         }
         RestoreGuide guide = RestoreGuide.of(version);
-        ArtifactEntry pki = guide.needsPkiBundle() ? m.artifacts(ArtifactKind.PKI_BUNDLE).stream().findFirst()
+        ArtifactEntry pki = guide.needsPkiBundle() ? m.artifacts(RkeArtifacts.PKI_BUNDLE).stream().findFirst()
                 .orElseThrow(() -> new IntegrityException("set " + setId + " has no pki.bundle.tar.gz, which RKE "
                         + version + " needs for a restore")) : null;
         boolean stateInZip = guide.stateMayComeFromSnapshot()
                 && Boolean.parseBoolean(snapshot.attributes().getOrDefault("stateEntry", "false"));
-        if (guide.needsStateFile() && m.artifacts(ArtifactKind.RKESTATE).isEmpty() && !stateInZip) {
+        if (guide.needsStateFile() && m.artifacts(RkeArtifacts.RKESTATE).isEmpty() && !stateInZip) {
             throw new IntegrityException("set " + setId + " has " + (guide.stateMayComeFromSnapshot()
                     ? "neither a .rkestate file nor a snapshot that carries one" : "no .rkestate file (RKE " + version
                     + " does not read the state from the snapshot)") + "; RKE " + version
@@ -254,11 +265,11 @@ public final class RestorePreparation {
         steps.add("check the structure of " + snapshot.path() + " (bbolt pages, SHA-256 trailer"
                 + (zipped ? ", RKE zip layout" : "") + ") on the bytes to be placed, before any node is touched");
         for (ArtifactEntry a : m.artifacts()) {
-            if (a.kind() == ArtifactKind.CLUSTER_CONFIG) {
+            if (RkeArtifacts.CLUSTER_CONFIG.equals(a.kind())) {
                 steps.add("place cluster config " + a.path() + " as " + configFile.toAbsolutePath()
                         + " (left alone if identical" + (force ? ", replaced otherwise, old copy kept as .bak)"
                         : ", refused if different)"));
-            } else if (a.kind() == ArtifactKind.RKESTATE) {
+            } else if (RkeArtifacts.RKESTATE.equals(a.kind())) {
                 steps.add("place state file " + a.path() + " as " + config.stateFilePath().orElseThrow()
                         + (force ? " (replaced if different, old copy kept as .bak)" : " (refused if different)"));
             }

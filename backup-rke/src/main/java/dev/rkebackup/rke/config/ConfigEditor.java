@@ -357,7 +357,8 @@ public final class ConfigEditor {
      * @return the diff; empty when nothing changed
      */
     public String diff() {
-        String name = original.sourcePath().map(Path::toString).orElse(original.sourceName());
+        // a/ and b/ prefixes as git writes them: an absolute path loses its leading slash (never "a//...")
+        String name = original.sourcePath().map(Path::toString).orElse(original.sourceName()).replaceFirst("^/+", "");
         return UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text(),
                 SecretLines.find(original.source(), SECRET_KEYS),
                 SecretLines.find(current.source(), SECRET_KEYS));
@@ -375,8 +376,8 @@ public final class ConfigEditor {
         try {
             AtomicFiles.write(target, bytes(), AtomicFiles.PRIVATE);
         } catch (IOException e) {
-            throw new StorageException("Cannot write the edited cluster config to " + target + ": "
-                    + e.getClass().getSimpleName() + ". Check that the directory exists and is writable.", e, false);
+            throw StorageException.permanent("Cannot write the edited cluster config to " + target + ": "
+                    + e.getClass().getSimpleName() + ". Check that the directory exists and is writable.", e);
         }
     }
 
@@ -414,9 +415,9 @@ public final class ConfigEditor {
             LOG.info("Edited {} (original kept as {})", path, backup);
             return backup;
         } catch (IOException e) {
-            throw new StorageException("Cannot write the edited cluster config " + path + ": "
+            throw StorageException.permanent("Cannot write the edited cluster config " + path + ": "
                     + e.getClass().getSimpleName() + ". The original is unchanged; check permissions and free space.",
-                    e, false);
+                    e);
         }
     }
 
