@@ -68,10 +68,10 @@ class EncryptedRepositoryTest {
 
     Manifest backup(BackupRepository repo, long seed) {
         try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod"))) {
-            w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local("cluster.yml"), CONFIG_TEXT);
-            w.add("snapshots/snap.zip", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("snap.zip"),
+            w.add("cluster.yml", ArtifactKind.of("cluster-config"), ArtifactSource.local("cluster.yml"), CONFIG_TEXT);
+            w.add("snapshots/snap.zip", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("snap.zip"),
                     GeneratedStream.of(seed, SNAPSHOT_SIZE), SNAPSHOT_SIZE);
-            w.add("empty.txt", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local("empty.txt"), new byte[0]);
+            w.add("empty.txt", ArtifactKind.of("cluster-config"), ArtifactSource.local("empty.txt"), new byte[0]);
             return w.commit();
         }
     }

@@ -3,7 +3,6 @@ package dev.rkebackup.etcd;
 import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.BackupSetWriter;
@@ -12,7 +11,9 @@ import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
 import dev.rkebackup.etcd.internal.RkeZipStream;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.exec.SnapshotNames;
@@ -175,8 +176,8 @@ public final class EtcdBackup {
         SnapshotLayout layout = version.has(RkeFeature.ZIPPED_SNAPSHOTS) ? SnapshotLayout.RKE_ZIP : SnapshotLayout.PLAIN;
         String fileName = version.snapshotFileName(snapshotName);
         String path = "snapshots/" + fileName;
-        SetMetadata meta = SetMetadata.of(config.clusterName()).withRkeVersion(version.toString())
-                .withConfigGeneration(config.configGeneration().name().toLowerCase(Locale.ROOT))
+        SetMetadata meta = RkeSetInfo.of(version, config.configGeneration())
+                .applyTo(SetMetadata.of(config.clusterName()))
                 .withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, snapshotName)
                 .withLabel(EtcdLabels.SOURCE, EtcdLabels.SOURCE_ETCD_API)
                 .withLabel(EtcdLabels.CLUSTER_ID, agreement.clusterId())
@@ -199,9 +200,9 @@ public final class EtcdBackup {
             if (after.reachable()) {
                 w.annotate(path, EtcdLabels.REVISION_MAX, String.valueOf(after.revision()));
             }
-            w.add(configFile.getFileName().toString(), ArtifactKind.CLUSTER_CONFIG,
+            w.add(configFile.getFileName().toString(), RkeArtifacts.CLUSTER_CONFIG,
                     ArtifactSource.local(configFile.toAbsolutePath().toString()), readSmall(configFile));
-            w.add(stateFile.getFileName().toString(), ArtifactKind.RKESTATE,
+            w.add(stateFile.getFileName().toString(), RkeArtifacts.RKESTATE,
                     ArtifactSource.local(stateFile.toAbsolutePath().toString()), state);
             setNotes.forEach(w::note);
             manifest = w.commit();
@@ -236,7 +237,7 @@ public final class EtcdBackup {
             }
             SnapshotCheck check;
             try (SnapshotVerifyingInputStream in = SnapshotVerifyingInputStream.of(content, layout, snapshotName)) {
-                entry = w.add(path, ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node(host, "etcd snapshot from "
+                entry = w.add(path, RkeArtifacts.ETCD_SNAPSHOT, ArtifactSource.node(host, "etcd snapshot from "
                         + raw.endpoint()), in, length, Map.of("layout", layout.name().toLowerCase(Locale.ROOT),
                         EtcdLabels.MEMBER, host));
                 byte[] rest = new byte[8192];

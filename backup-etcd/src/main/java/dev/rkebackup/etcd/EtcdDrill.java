@@ -2,13 +2,14 @@ package dev.rkebackup.etcd;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
+import dev.rkebackup.rke.RkeArtifacts;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.RangeRequest;
@@ -17,7 +18,6 @@ import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import com.google.protobuf.ByteString;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,7 +118,7 @@ public final class EtcdDrill {
                 return report(setId, checks, found, started);
             }
             Manifest m = repository.manifest(setId);
-            List<ArtifactEntry> snaps = m.artifacts(ArtifactKind.ETCD_SNAPSHOT);
+            List<ArtifactEntry> snaps = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT);
             if (snaps.isEmpty()) {
                 checks.add(new DrillReport.Check("snapshot", false, "the set holds no etcd snapshot"));
                 return report(setId, checks, found, started);
@@ -254,13 +254,13 @@ public final class EtcdDrill {
             return Optional.empty();
         }
         long low = Long.parseLong(lo);
-        String hi = m.artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0).attributes().get(EtcdLabels.REVISION_MAX);
+        String hi = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0).attributes().get(EtcdLabels.REVISION_MAX);
         return Optional.of(new long[] {low, hi == null ? low : Long.parseLong(hi)});
     }
 
     /** The keys every restore of this cluster must hold: kube-system and one node object per node of the state. */
     private Set<String> ownObjects(Manifest m) {
-        List<ArtifactEntry> states = m.artifacts(ArtifactKind.RKESTATE);
+        List<ArtifactEntry> states = m.artifacts(RkeArtifacts.RKESTATE);
         if (states.isEmpty()) {
             return Set.of();
         }

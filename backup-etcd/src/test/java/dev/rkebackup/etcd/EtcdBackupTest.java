@@ -1,8 +1,5 @@
 package dev.rkebackup.etcd;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactEntry;
 import dev.rkebackup.core.repository.ArtifactKind;
@@ -14,6 +11,7 @@ import dev.rkebackup.core.storage.FileSystemObjectStore;
 import dev.rkebackup.etcd.testing.Clusters;
 import dev.rkebackup.etcd.testing.CuttingProxy;
 import dev.rkebackup.etcd.testing.RkeEtcdCluster;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.node.testing.SshNodes;
@@ -33,6 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code backup --from-etcd} as a library call against a real 3-member TLS etcd cluster laid out like RKE's. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -78,11 +78,11 @@ class EtcdBackupTest {
                     .containsEntry(EtcdLabels.SOURCE, EtcdLabels.SOURCE_ETCD_API)
                     .containsKeys(EtcdLabels.CLUSTER_ID, EtcdLabels.REVISION, EtcdLabels.MEMBER_HASHES);
             assertThat(m.metadata().labels().get(EtcdLabels.MEMBER_HASHES).split(",")).hasSize(3);
-            ArtifactEntry snap = m.artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0);
+            ArtifactEntry snap = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0);
             assertThat(snap.path()).isEqualTo("snapshots/snap-" + host.replace('.', '-') + ".zip");
             assertThat(snap.attributes()).containsEntry("stateEntry", "true");
-            assertThat(m.artifacts(ArtifactKind.RKESTATE)).hasSize(1);
-            assertThat(m.artifacts(ArtifactKind.CLUSTER_CONFIG)).hasSize(1);
+            assertThat(m.artifacts(RkeArtifacts.RKESTATE)).hasSize(1);
+            assertThat(m.artifacts(RkeArtifacts.CLUSTER_CONFIG)).hasSize(1);
             // the zip is what rke-tools writes: /backup/<name> and the state entry, readable by other tools
             Path zip = dir.resolve("got-" + host + ".zip");
             try (InputStream in = repo.openArtifact(m.setId(), snap.path())) {
@@ -116,7 +116,7 @@ class EtcdBackupTest {
         ClusterConfig config = config(ETCD.addresses());
         BackupRepository repo = repo();
         Manifest plain = job(config, repo, RkeVersion.parse("v0.2.4")).build().run("old").manifest();
-        ArtifactEntry snap = plain.artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0);
+        ArtifactEntry snap = plain.artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0);
         assertThat(snap.path()).isEqualTo("snapshots/old");
         assertThat(snap.size() % 4096).isEqualTo(32); // bbolt pages plus etcd's SHA-256 trailer
         Manifest v114 = job(config, repo, RkeVersion.parse("v1.1.4")).build().run("mid").manifest();
@@ -301,7 +301,7 @@ class EtcdBackupTest {
             EtcdBackupResult r = EtcdBackup.builder(config, V163, repo).targets(t).build().run("over-ssh");
             assertThat(r.ok()).isTrue();
             assertThat(r.agreement().hashes()).hasSize(3);
-            assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0).source().path())
+            assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0).source().path())
                     .contains("via SSH");
         }
     }

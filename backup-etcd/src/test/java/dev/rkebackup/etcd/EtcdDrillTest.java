@@ -1,8 +1,5 @@
 package dev.rkebackup.etcd;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.BackupSetWriter;
@@ -11,6 +8,7 @@ import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.storage.FileSystemObjectStore;
 import dev.rkebackup.etcd.testing.Clusters;
 import dev.rkebackup.etcd.testing.RkeEtcdCluster;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import java.io.InputStream;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Restore drills into a throwaway etcd (the real etcd/etcdctl of this machine). */
 class EtcdDrillTest {
@@ -98,7 +97,7 @@ class EtcdDrillTest {
         byte[] cut = java.util.Arrays.copyOf(db, db.length - 4096);
         String id;
         try (BackupSetWriter w = repo.newSet(SetMetadata.of("drill-test"))) {
-            w.add("snapshots/cut", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("cut"), new java.io
+            w.add("snapshots/cut", RkeArtifacts.ETCD_SNAPSHOT, ArtifactSource.local("cut"), new java.io
                     .ByteArrayInputStream(cut), cut.length, Map.of());
             id = w.commit().setId();
         }
@@ -119,9 +118,9 @@ class EtcdDrillTest {
             String id;
             try (BackupSetWriter w = repo.newSet(SetMetadata.of("drill-test"));
                  InputStream in = Files.newInputStream(snap)) {
-                w.add("snapshots/other", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("other"), in,
+                w.add("snapshots/other", RkeArtifacts.ETCD_SNAPSHOT, ArtifactSource.local("other"), in,
                         Files.size(snap));
-                w.add("cluster.rkestate", ArtifactKind.RKESTATE, ArtifactSource.local("s"), Files.readAllBytes(state));
+                w.add("cluster.rkestate", RkeArtifacts.RKESTATE, ArtifactSource.local("s"), Files.readAllBytes(state));
                 id = w.commit().setId();
             }
             DrillReport r = EtcdDrill.builder(repo).build().run(id);

@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * Prefer this loop to RKE's own recurring snapshots only when they cannot be used; see {@code rke-backup inspect}.
  */
 public final class RecurringBackup {
-    private static final RetentionPolicy RETENTION = new RetentionPolicy(10, Duration.ofDays(7), 0, 0, 0);
+    private static final RetentionPolicy RETENTION = RetentionPolicy.builder().keepLast(10)
+            .keepWithin(Duration.ofDays(7)).build();
 
     private final Path configFile;
     private final String storeLocation;

@@ -164,7 +164,7 @@ class S3SpeedPathTest {
             BackupRepository repo = BackupRepository.create(store);
             Throwable e;
             try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod"))) {
-                e = catchThrowable(() -> w.add("snap.db", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("x"),
+                e = catchThrowable(() -> w.add("snap.db", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("x"),
                         () -> new FilterInputStream(Files.newInputStream(f)) {
                             long read;
 
@@ -207,8 +207,8 @@ class S3SpeedPathTest {
             Manifest m;
             Map<String, StoreConfirmation> confirmed;
             try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod"))) {
-                w.add("snap.db", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("x"), () -> Files.newInputStream(f),
-                        length, Map.of());
+                w.add("snap.db", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("x"),
+                        () -> Files.newInputStream(f), length, Map.of());
                 m = w.commit();
                 confirmed = w.confirmations();
             }
@@ -221,7 +221,7 @@ class S3SpeedPathTest {
 
     private static Manifest storeSet(BackupRepository repo, long length, long seed) {
         try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod"))) {
-            w.add("snap.db", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("x"), TestData.stream(length, seed),
+            w.add("snap.db", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("x"), TestData.stream(length, seed),
                     length, Map.of());
             return w.commit();
         }

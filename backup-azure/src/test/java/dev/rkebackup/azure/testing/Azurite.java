@@ -62,7 +62,7 @@ public final class Azurite implements AutoCloseable {
         }
         Path log = location.resolve("azurite.out");
         Process p = new ProcessBuilder(exe, "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
-                "--location", location.resolve("data").toString(), "--skipApiVersionCheck", "--silent", "--loose")
+                "--location", location.resolve("data").toString(), "--skipApiVersionCheck", "--silent", "--loose", "--disableTelemetry")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Azurite a = new Azurite(p, location, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

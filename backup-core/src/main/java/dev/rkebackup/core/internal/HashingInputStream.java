@@ -1,7 +1,7 @@
 package dev.rkebackup.core.internal;
 
 import dev.rkebackup.core.ProgressListener;
-import java.io.FilterInputStream;
+import dev.rkebackup.core.io.ForwardingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -12,14 +12,13 @@ import java.util.HexFormat;
  * Counts and SHA-256-hashes the bytes that pass through, and reports progress. Internal: not a published API.
  * Closing it closes the wrapped stream.
  */
-public final class HashingInputStream extends FilterInputStream {
+public final class HashingInputStream extends ForwardingInputStream {
     private static final long REPORT_EVERY = 4L << 20;
 
     private final MessageDigest digest;
     private final ProgressListener listener;
     private final String path;
     private final long total;
-    private long count;
     private long lastReported;
 
     /**
@@ -43,50 +42,12 @@ public final class HashingInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-            digest.update((byte) b);
-            advance(1);
+    protected void afterRead(byte[] b, int off, int n) {
+        digest.update(b, off, n);
+        if (count() - lastReported >= REPORT_EVERY || count() == total) {
+            lastReported = count();
+            Listeners.progressed(listener, path, count(), total);
         }
-        return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-            digest.update(b, off, n);
-            advance(n);
-        }
-        return n;
-    }
-
-    @Override
-    public long skip(long n) {
-        return 0; // skipping would break the hash; callers read everything
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
-    }
-
-    private void advance(int n) {
-        count += n;
-        if (count - lastReported >= REPORT_EVERY || count == total) {
-            lastReported = count;
-            Listeners.progressed(listener, path, count, total);
-        }
-    }
-
-    /**
-     * Bytes read so far.
-     *
-     * @return the count
-     */
-    public long count() {
-        return count;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -30,6 +31,10 @@ import java.util.TreeMap;
 public final class ManifestCodec {
     /** Manifests larger than this are refused: a real one is a few KiB. */
     public static final int MAX_MANIFEST_BYTES = 4 << 20;
+
+    /** The top-level fields this codec reads and writes itself. */
+    private static final Set<String> CORE_FIELDS = Set.of("schemaVersion", "setId", "clusterName", "createdAt",
+            "libraryVersion", "labels", "complete", "notes", "artifacts");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -55,8 +60,6 @@ public final class ManifestCodec {
         root.put("clusterName", m.metadata().clusterName());
         root.put("createdAt", m.createdAt().toString());
         root.put("libraryVersion", m.libraryVersion());
-        putNullable(root, "rkeVersion", m.metadata().rkeVersion());
-        putNullable(root, "configGeneration", m.metadata().configGeneration());
         ObjectNode labels = root.putObject("labels");
         new TreeMap<>(m.metadata().labels()).forEach(labels::put);
         root.put("complete", m.complete());
@@ -116,14 +119,7 @@ public final class ManifestCodec {
                 throw new IntegrityException("manifest " + where + " names set '" + setId + "' but is stored under '"
                         + expectedSetId + "'; it was copied or tampered with");
             }
-            Map<String, String> labels = new TreeMap<>();
-            JsonNode l = root.path("labels");
-            for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                labels.put(e.getKey(), e.getValue().asText());
-            }
-            SetMetadata meta = new SetMetadata(requireText(root, "clusterName", where),
-                    root.path("rkeVersion").asText(""), root.path("configGeneration").asText(""), labels);
+            SetMetadata meta = new SetMetadata(requireText(root, "clusterName", where), labels(root));
             List<String> notes = new ArrayList<>();
             root.path("notes").forEach(n -> notes.add(n.asText()));
             JsonNode arts = root.get("artifacts");
@@ -146,6 +142,26 @@ public final class ManifestCodec {
         }
     }
 
+    /**
+     * The labels, plus every top-level text field this codec does not know: round-1 writers put product facts there,
+     * beside the labels, and a newer writer may add some. Each is read as a label of the same name unless a label of
+     * that name exists; null and non-text fields are skipped.
+     */
+    private static Map<String, String> labels(JsonNode root) {
+        Map<String, String> labels = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("labels").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            labels.put(e.getKey(), e.getValue().asText());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!CORE_FIELDS.contains(e.getKey()) && e.getValue().isTextual() && !e.getValue().asText().isEmpty()) {
+                labels.putIfAbsent(e.getKey(), e.getValue().asText());
+            }
+        }
+        return labels;
+    }
+
     private static ArtifactEntry readArtifact(JsonNode a, String where) {
         String path = requireText(a, "path", where);
         JsonNode src = a.path("source");
@@ -155,7 +171,7 @@ public final class ManifestCodec {
             attrs.put(e.getKey(), e.getValue().asText());
         }
         try {
-            return new ArtifactEntry(path, ArtifactKind.fromId(requireText(a, "kind", where)),
+            return new ArtifactEntry(path, ArtifactKind.of(requireText(a, "kind", where)),
                     requireLong(a, "size", where), requireText(a, "sha256", where),
                     new ArtifactSource(src.path("host").asText(""), src.path("path").asText("")), attrs);
         } catch (InvalidInputException | IllegalArgumentException e) {

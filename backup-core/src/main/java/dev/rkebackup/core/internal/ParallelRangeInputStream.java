@@ -68,13 +68,13 @@ public final class ParallelRangeInputStream extends InputStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             executor.shutdownNow();
-            throw new StorageException("reading '" + key + "' was interrupted", e, true);
+            throw StorageException.retryable("reading '" + key + "' was interrupted", e);
         } catch (ExecutionException e) {
             executor.shutdownNow();
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new StorageException("cannot read '" + key + "': " + e.getCause(), e.getCause(), true);
+            throw StorageException.retryable("cannot read '" + key + "': " + e.getCause(), e.getCause());
         }
     }
 

@@ -1,30 +1,48 @@
 package dev.rkebackup.core.repository;
 
-import dev.rkebackup.core.IntegrityException;
-import java.util.Locale;
+import java.util.Objects;
 
-/** What an artifact in a backup set is. The {@link #id()} is what manifests and JSON output carry. */
-public enum ArtifactKind {
-    /** An etcd snapshot: the plain file, or RKE's {@code <name>.zip} from v0.2.5. */
-    ETCD_SNAPSHOT,
-    /** The RKE cluster config ({@code cluster.yml}, {@code rancher-cluster.yml}). */
-    CLUSTER_CONFIG,
-    /** The {@code <config>.rkestate} state file (RKE v0.2.0+). */
-    RKESTATE,
-    /** The {@code pki.bundle.tar.gz} certificate bundle (RKE v0.1.8 to v0.1.x). */
-    PKI_BUNDLE,
-    /** The admin kubeconfig {@code kube_config_<config>}. */
-    KUBECONFIG,
-    /** Anything else. */
-    OTHER;
+/**
+ * What an artifact in a backup set is: an open value type, identified by its {@link #id()}, which is what manifests
+ * and JSON output carry. The core defines only {@link #OTHER}; the module that knows a kind of artifact defines its
+ * constant (backup-rke's {@code RkeArtifacts}, for example). A manifest written by a newer version with
+ * a kind this version has never heard of still reads: the kind is kept as its id.
+ *
+ * <pre>{@code
+ * public static final ArtifactKind AUDIT_LOG = ArtifactKind.of("audit-log");
+ * }</pre>
+ *
+ * <p>Compare kinds with {@link #equals}; two kinds are equal when their ids are.
+ *
+ * @param id the stable identifier, such as {@code etcd-snapshot}: 1 to 64 characters of lower-case letters, digits,
+ *     {@code -}, {@code .} and {@code _}
+ */
+public record ArtifactKind(String id) {
+    /** Anything without a kind of its own. */
+    public static final ArtifactKind OTHER = new ArtifactKind("other");
+
+    /** Validates the identifier. */
+    public ArtifactKind {
+        Objects.requireNonNull(id, "id");
+        if (id.isEmpty() || id.length() > 64 || !id.chars().allMatch(ArtifactKind::allowed)) {
+            throw new IllegalArgumentException("invalid artifact kind '" + id + "': use 1 to 64 lower-case"
+                    + " letters, digits, '-', '.' or '_'");
+        }
+    }
+
+    private static boolean allowed(int c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_';
+    }
 
     /**
-     * The stable identifier, such as {@code etcd-snapshot}.
+     * The kind with an identifier.
      *
-     * @return the identifier
+     * @param id the identifier, such as {@code etcd-snapshot}
+     * @return the kind
+     * @throws IllegalArgumentException if the identifier is not valid
      */
-    public String id() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    public static ArtifactKind of(String id) {
+        return OTHER.id.equals(id) ? OTHER : new ArtifactKind(id);
     }
 
     /**
@@ -32,15 +50,16 @@ public enum ArtifactKind {
      *
      * @param id the identifier
      * @return the kind
-     * @throws IntegrityException if no kind has that identifier
+     * @deprecated kinds are open now: use {@link #of(String)}, which accepts every valid id
      */
+    @Deprecated
     public static ArtifactKind fromId(String id) {
-        for (ArtifactKind k : values()) {
-            if (k.id().equals(id)) {
-                return k;
-            }
-        }
-        throw new IntegrityException("unknown artifact kind '" + id + "' in manifest;"
-                + " the set was written by a newer rke-backup: upgrade to read it");
+        return of(id);
+    }
+
+    /** Returns the identifier, as manifests and JSON carry it. */
+    @Override
+    public String toString() {
+        return id;
     }
 }

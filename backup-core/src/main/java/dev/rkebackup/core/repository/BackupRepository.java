@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * try (ObjectStore store = ObjectStores.open("/backups")) {
  *     BackupRepository repo = BackupRepository.builder(store).prefix("prod").build();
  *     try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod"))) {
- *         w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local("cluster.yml"), bytes);
+ *         w.add("cluster.yml", ArtifactKind.of("cluster-config"), ArtifactSource.local("cluster.yml"), bytes);
  *         w.commit();
  *     }
  *     repo.listSets().forEach(m -> System.out.println(m.setId() + " " + repo.verify(m.setId()).ok()));
@@ -251,7 +251,7 @@ public final class BackupRepository {
             throw new ObjectNotFoundException(key, store.describe() + " (backup set " + setId
                     + " does not exist; list the sets to see which do)");
         } catch (IOException e) {
-            throw new StorageException("cannot read manifest " + key + ": " + e.getMessage(), e, true);
+            throw StorageException.retryable("cannot read manifest " + key + ": " + e.getMessage(), e);
         }
         if (bytes.length > max) {
             throw new IntegrityException("manifest " + key + " is larger than " + max

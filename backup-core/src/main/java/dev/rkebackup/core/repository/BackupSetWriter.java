@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (BackupSetWriter w = repository.newSet(SetMetadata.of("prod"))) {
- *     w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local(path), in, size);
+ *     w.add("cluster.yml", ArtifactKind.of("cluster-config"), ArtifactSource.local(path), in, size);
  *     Manifest m = w.commit();
  * }
  * }</pre>
@@ -191,8 +191,8 @@ public final class BackupSetWriter implements AutoCloseable {
                     setId, confirmation == null ? "nothing yet" : confirmation.method());
             return entry;
         } catch (IOException e) {
-            throw new StorageException("storing artifact '" + path + "' failed: " + e.getMessage()
-                    + "; nothing was stored", e, false);
+            throw StorageException.permanent("storing artifact '" + path + "' failed: " + e.getMessage()
+                    + "; nothing was stored", e);
         } finally {
             Hashed h = last.get();
             if (h != null) {

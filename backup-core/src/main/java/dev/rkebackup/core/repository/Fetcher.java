@@ -85,8 +85,8 @@ final class Fetcher {
             if (e.getCause() instanceof IntegrityException ie) {
                 throw ie;
             }
-            throw new StorageException("cannot fetch " + a.path() + " of set " + setId + " into " + target + ": "
-                    + e.getMessage(), e, false);
+            throw StorageException.permanent("cannot fetch " + a.path() + " of set " + setId + " into " + target + ": "
+                    + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {

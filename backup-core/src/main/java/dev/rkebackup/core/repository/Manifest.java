@@ -50,7 +50,7 @@ public record Manifest(int schemaVersion, String setId, Instant createdAt, Strin
      * @return the entries, possibly empty
      */
     public List<ArtifactEntry> artifacts(ArtifactKind kind) {
-        return artifacts.stream().filter(a -> a.kind() == kind).toList();
+        return artifacts.stream().filter(a -> a.kind().equals(kind)).toList();
     }
 
     /**

@@ -152,8 +152,8 @@ public final class SetCopy {
                                 + " committed at the target");
                     }
                 } catch (IOException e) {
-                    throw new StorageException("cannot copy " + a.path() + " of set " + id + ": " + e.getMessage()
-                            + "; nothing was committed at the target", e, true);
+                    throw StorageException.retryable("cannot copy " + a.path() + " of set " + id + ": " + e.getMessage()
+                            + "; nothing was committed at the target", e);
                 }
             }
             m.notes().forEach(w::note);

@@ -2,31 +2,26 @@ package dev.rkebackup.core.repository;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What a new backup set says about itself, before its artifacts are known.
+ * What a new backup set says about itself, before its artifacts are known. Facts of a particular product travel as
+ * namespaced labels ({@code rke.version}, for example) read and written through a typed view in the module that
+ * knows the product (backup-rke's {@code RkeSetInfo}), so the core stays free of any one product's vocabulary.
  *
- * @param clusterName the cluster's name (RKE's {@code cluster_name}, {@code local} by default)
- * @param rkeVersion the RKE version the backup was taken for, or {@code ""} when unknown
- * @param configGeneration the cluster config's backup scheme ({@code legacy}, {@code backup_config}, {@code none}),
- *     or {@code ""} when unknown
- * @param labels free-form labels, such as {@code snapshot-name}
+ * @param clusterName the cluster's name
+ * @param labels free-form labels, such as {@code snapshot-name}; keys in a namespace look like {@code ns.name}
  */
-public record SetMetadata(String clusterName, String rkeVersion, String configGeneration,
-        Map<String, String> labels) {
+public record SetMetadata(String clusterName, Map<String, String> labels) {
     /** Label that records the etcd snapshot's bare name. */
     public static final String LABEL_SNAPSHOT_NAME = "snapshot-name";
 
-    /** Validates the fields; null versions become {@code ""}. */
+    /** Validates the fields and copies the labels. */
     public SetMetadata {
         Objects.requireNonNull(clusterName, "clusterName");
         if (clusterName.isBlank()) {
             throw new IllegalArgumentException("clusterName must not be blank");
         }
-        rkeVersion = rkeVersion == null ? "" : rkeVersion;
-        configGeneration = configGeneration == null ? "" : configGeneration;
         labels = Map.copyOf(labels);
     }
 
@@ -37,31 +32,11 @@ public record SetMetadata(String clusterName, String rkeVersion, String configGe
      * @return the metadata
      */
     public static SetMetadata of(String clusterName) {
-        return new SetMetadata(clusterName, "", "", Map.of());
+        return new SetMetadata(clusterName, Map.of());
     }
 
     /**
-     * A copy with the RKE version set.
-     *
-     * @param version such as {@code v1.6.3}
-     * @return the copy
-     */
-    public SetMetadata withRkeVersion(String version) {
-        return new SetMetadata(clusterName, version, configGeneration, labels);
-    }
-
-    /**
-     * A copy with the config generation set.
-     *
-     * @param generation such as {@code backup_config}
-     * @return the copy
-     */
-    public SetMetadata withConfigGeneration(String generation) {
-        return new SetMetadata(clusterName, rkeVersion, generation, labels);
-    }
-
-    /**
-     * A copy with one more label.
+     * A copy with one more label, or with a label replaced.
      *
      * @param key the label's key
      * @param value the label's value
@@ -69,16 +44,22 @@ public record SetMetadata(String clusterName, String rkeVersion, String configGe
      */
     public SetMetadata withLabel(String key, String value) {
         Map<String, String> m = new TreeMap<>(labels);
-        m.put(key, value);
-        return new SetMetadata(clusterName, rkeVersion, configGeneration, m);
+        m.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+        return new SetMetadata(clusterName, m);
     }
 
     /**
-     * The RKE version when known.
+     * A copy without a label.
      *
-     * @return the version, or empty
+     * @param key the label's key
+     * @return the copy; this metadata when it has no such label
      */
-    public Optional<String> knownRkeVersion() {
-        return rkeVersion.isEmpty() ? Optional.empty() : Optional.of(rkeVersion);
+    public SetMetadata withoutLabel(String key) {
+        if (!labels.containsKey(key)) {
+            return this;
+        }
+        Map<String, String> m = new TreeMap<>(labels);
+        m.remove(key);
+        return new SetMetadata(clusterName, m);
     }
 }

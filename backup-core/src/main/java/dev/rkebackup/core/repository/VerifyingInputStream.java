@@ -5,9 +5,9 @@ import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.internal.HashingInputStream;
 import dev.rkebackup.core.internal.Listeners;
 import dev.rkebackup.core.internal.ParallelRangeInputStream;
+import dev.rkebackup.core.io.ForwardingInputStream;
 import dev.rkebackup.core.storage.ObjectInfo;
 import dev.rkebackup.core.storage.ObjectStore;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -16,7 +16,7 @@ import java.io.InputStream;
  * {@link IOException} subtype whose cause is an {@link IntegrityException}, so consumers that copy with
  * {@code transferTo} see it as a failed read.
  */
-final class VerifyingInputStream extends FilterInputStream {
+final class VerifyingInputStream extends ForwardingInputStream {
     /** Ranges in flight for a parallel download (measured: 4 saturate loopback and a 2-core machine). */
     private static final int STREAMS = 4;
     private final ArtifactEntry entry;
@@ -54,7 +54,7 @@ final class VerifyingInputStream extends FilterInputStream {
             return store.open(key);
         }
         long actual = store.stat(key).map(ObjectInfo::size).orElseThrow(
-                () -> new dev.rkebackup.core.ObjectNotFoundException(key, store.describe()));
+                () -> dev.rkebackup.core.StorageException.notFound(key, store.describe()));
         if (actual != size) {
             return store.open(key);
         }
@@ -62,30 +62,15 @@ final class VerifyingInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        int b = super.read();
-        if (b < 0) {
-            checkEnd();
-        } else if (hashing.count() > entry.size()) {
+    protected void afterRead(byte[] b, int off, int n) throws IOException {
+        if (hashing.count() > entry.size()) {
             throw sizeMismatch();
         }
-        return b;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n < 0) {
-            checkEnd();
-        } else if (hashing.count() > entry.size()) {
-            throw sizeMismatch();
-        }
-        return n;
-    }
-
-    @Override
-    public long skip(long n) {
-        return 0;
+    protected void atEnd() throws IOException {
+        checkEnd();
     }
 
     private void checkEnd() throws IOException {

@@ -63,8 +63,8 @@ public final class FileSystemObjectStore implements ObjectStore {
         FileSystemObjectStore store = new FileSystemObjectStore(root);
         try {
             if (Files.exists(root) && !Files.isDirectory(root)) {
-                throw new StorageException("store location " + root + " exists but is not a directory;"
-                        + " choose another path", null, false);
+                throw StorageException.permanent("store location " + root + " exists but is not a directory;"
+                        + " choose another path", null);
             }
             store.createDirectories(root);
         } catch (IOException e) {
@@ -101,8 +101,8 @@ public final class FileSystemObjectStore implements ObjectStore {
                 OutputStream out = Channels.newOutputStream(ch);
                 long copied = copyExactly(content, out, length, key);
                 if (copied != length) {
-                    throw new StorageException("stream for '" + key + "' ended after " + copied + " of " + length
-                            + " bytes; nothing was stored", null, false);
+                    throw StorageException.permanent("stream for '" + key + "' ended after " + copied + " of " + length
+                            + " bytes; nothing was stored", null);
                 }
                 ch.force(true);
             }
@@ -134,8 +134,8 @@ public final class FileSystemObjectStore implements ObjectStore {
             total += n;
         }
         if (in.read() >= 0) {
-            throw new StorageException("stream for '" + key + "' has more than the declared " + length
-                    + " bytes; nothing was stored", null, false);
+            throw StorageException.permanent("stream for '" + key + "' has more than the declared " + length
+                    + " bytes; nothing was stored", null);
         }
         return total;
     }
@@ -368,17 +368,17 @@ public final class FileSystemObjectStore implements ObjectStore {
             return se;
         }
         if (e instanceof AccessDeniedException) {
-            return new StorageException("cannot " + operation + " '" + what + "': permission denied (" + msg
-                    + "); make the store directory writable for this user or choose another store", e, false);
+            return StorageException.permanent("cannot " + operation + " '" + what + "': permission denied (" + msg
+                    + "); make the store directory writable for this user or choose another store", e);
         }
         if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException) {
-            return new StorageException("cannot " + operation + " '" + what + "': a file stands where a directory"
-                    + " is needed (" + msg + "); choose another store path", e, false);
+            return StorageException.permanent("cannot " + operation + " '" + what + "': a file stands where a directory"
+                    + " is needed (" + msg + "); choose another store path", e);
         }
         if (msg.contains("No space left") || msg.contains("Disk quota")) {
-            return new StorageException("cannot " + operation + " '" + what + "': the disk is full (" + msg
-                    + "); free space or choose another store", e, false);
+            return StorageException.permanent("cannot " + operation + " '" + what + "': the disk is full (" + msg
+                    + "); free space or choose another store", e);
         }
-        return new StorageException("cannot " + operation + " '" + what + "': " + msg, e, true);
+        return StorageException.retryable("cannot " + operation + " '" + what + "': " + msg, e);
     }
 }

@@ -96,8 +96,8 @@ public interface ObjectStore extends AutoCloseable {
         try (InputStream in = content.open()) {
             put(key, in, length);
         } catch (IOException e) {
-            throw new dev.rkebackup.core.StorageException("cannot read the content for '" + key + "': " + e
-                    + "; nothing was stored", e, false);
+            throw dev.rkebackup.core.StorageException.permanent("cannot read the content for '" + key + "': " + e
+                    + "; nothing was stored", e);
         }
     }
 
@@ -142,8 +142,8 @@ public interface ObjectStore extends AutoCloseable {
             } catch (IOException ignored) {
                 // the read failure is the one reported
             }
-            throw new dev.rkebackup.core.StorageException("cannot read '" + key + "' from byte " + offset + ": "
-                    + e.getMessage(), e, true);
+            throw dev.rkebackup.core.StorageException.retryable("cannot read '" + key + "' from byte " + offset
+                    + ": " + e.getMessage(), e);
         }
         return new BoundedInputStream(in, length);
     }

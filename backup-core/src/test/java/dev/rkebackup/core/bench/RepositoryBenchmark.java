@@ -34,7 +34,7 @@ public final class RepositoryBenchmark {
         String sha;
         try (BackupSetWriter w = repo.newSet(SetMetadata.of("bench"));
              InputStream in = Files.newInputStream(file)) {
-            sha = w.add("snapshot.db", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local(file.toString()), in, size)
+            sha = w.add("snapshot.db", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local(file.toString()), in, size)
                     .sha256();
             w.commit();
         }

@@ -46,11 +46,11 @@ class BackupRepositoryTest {
     }
 
     private Manifest storeSet(long snapshotSize) {
-        try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod").withRkeVersion("v1.6.3")
-                .withConfigGeneration("backup_config").withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, "snap1"))) {
-            w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local("/home/ops/cluster.yml"),
+        try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod").withLabel("rkeVersion", "v1.6.3")
+                .withLabel("configGeneration", "backup_config").withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, "snap1"))) {
+            w.add("cluster.yml", ArtifactKind.of("cluster-config"), ArtifactSource.local("/home/ops/cluster.yml"),
                     "nodes: []\n".getBytes(StandardCharsets.UTF_8));
-            w.add("snapshots/snap1.zip", ArtifactKind.ETCD_SNAPSHOT,
+            w.add("snapshots/snap1.zip", ArtifactKind.of("etcd-snapshot"),
                     ArtifactSource.node("10.0.0.1", "/opt/rke/etcd-snapshots/snap1.zip"),
                     GeneratedStream.of(1, snapshotSize), snapshotSize, Map.of("stateEntry", "true"));
             return w.commit();
@@ -218,7 +218,7 @@ class BackupRepositoryTest {
         CompletableFuture<Manifest> a = CompletableFuture.supplyAsync(() -> storeSet(8 << 20));
         CompletableFuture<Manifest> b = CompletableFuture.supplyAsync(() -> {
             try (BackupSetWriter w = other.newSet(SetMetadata.of("prod"))) {
-                w.add("snap", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("x"), GeneratedStream.of(9, 8 << 20),
+                w.add("snap", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("x"), GeneratedStream.of(9, 8 << 20),
                         8 << 20);
                 return w.commit();
             }
@@ -263,7 +263,7 @@ class BackupRepositoryTest {
             }
         }).build();
         try (BackupSetWriter w = r.newSet(SetMetadata.of("prod"))) {
-            w.add("big", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("big"), GeneratedStream.of(3, 10 << 20),
+            w.add("big", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("big"), GeneratedStream.of(3, 10 << 20),
                     10 << 20);
             w.commit();
         }

@@ -34,7 +34,7 @@ class RetentionTest {
                 Duration.ofDays(3), Duration.ofDays(10), Duration.ofDays(40), Duration.ofDays(70))) {
             BackupRepository r = repoAt(NOW.minus(age));
             try (BackupSetWriter w = r.newSet(SetMetadata.of("c"))) {
-                w.add("snap", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("s"), new byte[] {1, 2});
+                w.add("snap", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("s"), new byte[] {1, 2});
                 ids.add(w.commit().setId());
             }
         }
@@ -63,18 +63,19 @@ class RetentionTest {
 
     @Test
     void calendarRulesKeepTheNewestSetPerUtcDayWeekAndMonth() {
-        assertThat(plan(new RetentionPolicy(0, Duration.ZERO, 2, 0, 0)).kept())
+        assertThat(plan(RetentionPolicy.builder().keepDaily(2).build()).kept())
                 .containsExactly(ids.get(0), ids.get(2));
         // 2026-11-26 is a Thursday: week buckets are this week (0,1,2,3: Nov 23 is Monday), Nov 16 week (4)
-        assertThat(plan(new RetentionPolicy(0, Duration.ZERO, 0, 2, 0)).kept())
+        assertThat(plan(RetentionPolicy.builder().keepWeekly(2).build()).kept())
                 .containsExactly(ids.get(0), ids.get(4));
-        assertThat(plan(new RetentionPolicy(0, Duration.ZERO, 0, 0, 3)).kept())
+        assertThat(plan(RetentionPolicy.builder().keepMonthly(3).build()).kept())
                 .containsExactly(ids.get(0), ids.get(5), ids.get(6));
     }
 
     @Test
     void aSetIsKeptIfAnyRuleKeepsIt() {
-        RetentionPlan p = plan(new RetentionPolicy(1, Duration.ofDays(4), 0, 0, 2));
+        RetentionPlan p = plan(RetentionPolicy.builder().keepLast(1).keepWithin(Duration.ofDays(4)).keepMonthly(2)
+                .build());
         assertThat(p.kept()).containsExactly(ids.get(0), ids.get(1), ids.get(2), ids.get(3), ids.get(5));
     }
 
@@ -82,7 +83,7 @@ class RetentionTest {
     void theNewestCompleteSetIsAlwaysKeptEvenWhenNoRuleMatches() {
         BackupRepository r = repoAt(NOW);
         try (BackupSetWriter w = r.newSet(SetMetadata.of("c"))) {
-            w.add("snap", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("s"), new byte[] {1});
+            w.add("snap", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("s"), new byte[] {1});
             w.commitIncomplete(List.of("rkestate missing"));
         }
         RetentionPlan p = plan(RetentionPolicy.keepWithin(Duration.ofMinutes(1)));

@@ -34,9 +34,9 @@ class SetCopyTest {
 
     private Manifest newSet(String content, boolean complete) {
         try (BackupSetWriter w = from.newSet(SetMetadata.of("prod"))) {
-            w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local("cluster.yml"),
+            w.add("cluster.yml", ArtifactKind.of("cluster-config"), ArtifactSource.local("cluster.yml"),
                     content.getBytes(StandardCharsets.UTF_8));
-            w.add("snapshots/n1/s.zip", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node("n1", "/opt/s.zip"),
+            w.add("snapshots/n1/s.zip", ArtifactKind.of("etcd-snapshot"), ArtifactSource.node("n1", "/opt/s.zip"),
                     new ByteArrayInputStream(new byte[5000]), 5000, java.util.Map.of("zip", "true"));
             w.note("taken by a test");
             return complete ? w.commit() : w.commitIncomplete(List.of("no state file"));
@@ -100,7 +100,7 @@ class SetCopyTest {
         SetCopy.between(from, to).copy(m.setId(), false);
         // rewrite the source set's config: a different set with the same id
         try (BackupSetWriter w = from.newCopy(m)) {
-            w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local("cluster.yml"),
+            w.add("cluster.yml", ArtifactKind.of("cluster-config"), ArtifactSource.local("cluster.yml"),
                     "two".getBytes(StandardCharsets.UTF_8));
             w.commit();
         }

@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Wraps a real store to inject the faults a real disk or network shows at an exact moment: a disk that fills after
  * N bytes of writes, and counts of how often objects were opened (to prove that data is read once).
+ *
+ * <p>Deliberately not a {@link dev.rkebackup.core.storage.ForwardingObjectStore}: it has none of the optional
+ * abilities (store confirmation, ranged reads) of the store it wraps, and every read and write passes through the
+ * methods that inject the faults.
  */
 public final class FaultyStore implements ObjectStore {
     private final ObjectStore delegate;
@@ -81,7 +85,7 @@ public final class FaultyStore implements ObjectStore {
     @Override
     public void delete(Collection<String> keys) {
         if (bytesUntilFull.get() < 0 && keys.isEmpty()) {
-            throw new StorageException("unreachable", null, false);
+            throw StorageException.permanent("unreachable", null);
         }
         delegate.delete(keys);
     }

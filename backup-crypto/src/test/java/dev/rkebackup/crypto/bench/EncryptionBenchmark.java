@@ -56,8 +56,8 @@ public final class EncryptionBenchmark {
             Manifest m;
             try (BackupSetWriter w = repo.newSet(SetMetadata.of("bench"));
                  InputStream in = Files.newInputStream(file)) {
-                w.add("snapshots/snapshot.db", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local(file.toString()), in,
-                        size);
+                w.add("snapshots/snapshot.db", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local(file.toString()),
+                        in, size);
                 m = w.commit();
             }
             var report = repo.verify(m.setId());

@@ -118,7 +118,10 @@ final class BackupCommand implements Callable<Integer> {
                     .allowIncomplete(allowIncomplete)
                     .includeKubeconfig(includeKubeconfig)
                     .readBack(readBack);
-            RetentionPolicy policy = new RetentionPolicy(keepLast, keepWithin, 0, 0, 0);
+            if (keepLast < 0) {
+                throw new InvalidInputException("--keep-last must not be negative");
+            }
+            RetentionPolicy policy = RetentionPolicy.builder().keepLast(keepLast).keepWithin(keepWithin).build();
             if (!policy.isEmpty()) {
                 job.retention(policy);
             }

@@ -8,13 +8,14 @@ import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.UnreadableSet;
 import dev.rkebackup.core.storage.ObjectStore;
+import dev.rkebackup.rke.RkeSetInfo;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rke-backup list}: the backup sets in a store. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backup sets in a store.")
@@ -44,7 +45,7 @@ final class ListCommand implements Callable<Integer> {
                     n.put("clusterName", m.metadata().clusterName());
                     putNullable(n, "snapshotName", m.metadata().labels().get(SetMetadata.LABEL_SNAPSHOT_NAME));
                     n.put("createdAt", m.createdAt().toString());
-                    putNullable(n, "rkeVersion", m.metadata().rkeVersion());
+                    putNullable(n, "rkeVersion", RkeSetInfo.of(m).rkeVersion());
                     n.put("artifactCount", m.artifacts().size());
                     n.put("totalBytes", m.totalBytes());
                     n.put("complete", m.complete());

@@ -103,7 +103,8 @@ final class PruneCommand implements Callable<Integer> {
             if (keepLast < 0 || keepDaily < 0 || keepWeekly < 0 || keepMonthly < 0) {
                 throw new InvalidInputException("keep counts must not be negative");
             }
-            return new RetentionPolicy(keepLast, keepWithin, keepDaily, keepWeekly, keepMonthly);
+            return RetentionPolicy.builder().keepLast(keepLast).keepWithin(keepWithin).keepDaily(keepDaily)
+                    .keepWeekly(keepWeekly).keepMonthly(keepMonthly).build();
         }
     }
 }

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.BackupSetWriter;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.storage.FileSystemObjectStore;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeSetInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,11 +35,11 @@ class StoreCommandsIT {
         storeDir = tmp.resolve("store");
         BackupRepository repo = BackupRepository.create(FileSystemObjectStore.create(storeDir));
         for (int i = 0; i < 3; i++) {
-            try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod").withRkeVersion("v1.6.3")
+            try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod").withLabel(RkeSetInfo.LABEL_RKE_VERSION, "v1.6.3")
                     .withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, "snap-" + i))) {
-                w.add("snapshots/snap-" + i + ".zip", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.node("10.0.0.1",
+                w.add("snapshots/snap-" + i + ".zip", RkeArtifacts.ETCD_SNAPSHOT, ArtifactSource.node("10.0.0.1",
                         "/opt/rke/etcd-snapshots/snap-" + i + ".zip"), ("snapshot " + i).getBytes());
-                w.add("cluster.yml", ArtifactKind.CLUSTER_CONFIG, ArtifactSource.local("cluster.yml"),
+                w.add("cluster.yml", RkeArtifacts.CLUSTER_CONFIG, ArtifactSource.local("cluster.yml"),
                         "nodes: []\n".getBytes());
                 ids.add(w.commit().setId());
             }

@@ -4,9 +4,9 @@ import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.StorageException;
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.node.LocalNodeAccess;
 import dev.rkebackup.rke.node.NodeAccessException;
@@ -41,9 +41,9 @@ final class LocalPlacement {
         List<Path> placed = new ArrayList<>();
         Path configFile = config.sourcePath().orElseThrow().toAbsolutePath();
         for (ArtifactEntry a : manifest.artifacts()) {
-            if (a.kind() == ArtifactKind.CLUSTER_CONFIG) {
+            if (RkeArtifacts.CLUSTER_CONFIG.equals(a.kind())) {
                 placed.add(put(a, configFile));
-            } else if (a.kind() == ArtifactKind.RKESTATE) {
+            } else if (RkeArtifacts.RKESTATE.equals(a.kind())) {
                 placed.add(put(a, config.stateFilePath().orElseThrow().toAbsolutePath()));
             }
         }
@@ -75,8 +75,7 @@ final class LocalPlacement {
             }
             throw e;
         } catch (IOException e) {
-            throw new StorageException("cannot place " + a.path() + " as " + target + ": " + e.getMessage(), e,
-                    false);
+            throw StorageException.permanent("cannot place " + a.path() + " as " + target + ": " + e.getMessage(), e);
         }
     }
 }

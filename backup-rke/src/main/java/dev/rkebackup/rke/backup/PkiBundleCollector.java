@@ -1,8 +1,8 @@
 package dev.rkebackup.rke.backup;
 
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupSetWriter;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.RemoteFile;
 import java.io.IOException;
@@ -54,7 +54,7 @@ final class PkiBundleCollector {
         CountingInputStream in = new CountingInputStream(node.openRead(path));
         boolean added = false;
         try (in) {
-            writer.add(FILE_NAME, ArtifactKind.PKI_BUNDLE, ArtifactSource.node(s.label(), path), in, size);
+            writer.add(FILE_NAME, RkeArtifacts.PKI_BUNDLE, ArtifactSource.node(s.label(), path), in, size);
             added = true;
             if (in.read() >= 0) {
                 writer.discard(FILE_NAME);

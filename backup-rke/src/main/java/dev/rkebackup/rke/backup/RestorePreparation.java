@@ -4,13 +4,14 @@ import dev.rkebackup.core.BackupException;
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
 import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.EffectiveBackup;
@@ -216,7 +217,7 @@ public final class RestorePreparation {
     }
 
     private Plan plan(Manifest m) {
-        List<ArtifactEntry> snaps = m.artifacts(ArtifactKind.ETCD_SNAPSHOT);
+        List<ArtifactEntry> snaps = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT);
         if (snaps.isEmpty()) {
             throw new IntegrityException("backup set " + setId + " holds no etcd snapshot; pick another set");
         }
@@ -229,15 +230,15 @@ public final class RestorePreparation {
         if (zipped != rkeZips) {
             throw new InvalidInputException("set " + setId + " holds " + fileName + " but RKE " + version
                     + (rkeZips ? " expects <name>.zip" : " expects a plain snapshot file")
-                    + "; restore with the RKE version the set was taken with (" + m.metadata().rkeVersion() + ")");
+                    + "; restore with the RKE version the set was taken with (" + RkeSetInfo.of(m).rkeVersion() + ")");
         }
         RestoreGuide guide = RestoreGuide.of(version);
-        ArtifactEntry pki = guide.needsPkiBundle() ? m.artifacts(ArtifactKind.PKI_BUNDLE).stream().findFirst()
+        ArtifactEntry pki = guide.needsPkiBundle() ? m.artifacts(RkeArtifacts.PKI_BUNDLE).stream().findFirst()
                 .orElseThrow(() -> new IntegrityException("set " + setId + " has no pki.bundle.tar.gz, which RKE "
                         + version + " needs for a restore")) : null;
         boolean stateInZip = guide.stateMayComeFromSnapshot()
                 && Boolean.parseBoolean(snapshot.attributes().getOrDefault("stateEntry", "false"));
-        if (guide.needsStateFile() && m.artifacts(ArtifactKind.RKESTATE).isEmpty() && !stateInZip) {
+        if (guide.needsStateFile() && m.artifacts(RkeArtifacts.RKESTATE).isEmpty() && !stateInZip) {
             throw new IntegrityException("set " + setId + " has " + (guide.stateMayComeFromSnapshot()
                     ? "neither a .rkestate file nor a snapshot that carries one" : "no .rkestate file (RKE " + version
                     + " does not read the state from the snapshot)") + "; RKE " + version
@@ -254,11 +255,11 @@ public final class RestorePreparation {
         steps.add("check the structure of " + snapshot.path() + " (bbolt pages, SHA-256 trailer"
                 + (zipped ? ", RKE zip layout" : "") + ") on the bytes to be placed, before any node is touched");
         for (ArtifactEntry a : m.artifacts()) {
-            if (a.kind() == ArtifactKind.CLUSTER_CONFIG) {
+            if (RkeArtifacts.CLUSTER_CONFIG.equals(a.kind())) {
                 steps.add("place cluster config " + a.path() + " as " + configFile.toAbsolutePath()
                         + " (left alone if identical" + (force ? ", replaced otherwise, old copy kept as .bak)"
                         : ", refused if different)"));
-            } else if (a.kind() == ArtifactKind.RKESTATE) {
+            } else if (RkeArtifacts.RKESTATE.equals(a.kind())) {
                 steps.add("place state file " + a.path() + " as " + config.stateFilePath().orElseThrow()
                         + (force ? " (replaced if different, old copy kept as .bak)" : " (refused if different)"));
             }

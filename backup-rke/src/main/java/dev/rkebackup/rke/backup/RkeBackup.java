@@ -11,7 +11,9 @@ import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.repository.VerifyReport;
 import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.ConfigInspector;
@@ -28,7 +30,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,8 +142,8 @@ public final class RkeBackup {
                 "the cluster config was not loaded from a file, so it cannot be backed up; load it with"
                         + " ClusterConfig.load(path)"));
         EffectiveBackup effective = ConfigInspector.effective(config, version);
-        SetMetadata meta = SetMetadata.of(config.clusterName()).withRkeVersion(version.toString())
-                .withConfigGeneration(config.configGeneration().name().toLowerCase(Locale.ROOT))
+        SetMetadata meta = RkeSetInfo.of(version, config.configGeneration())
+                .applyTo(SetMetadata.of(config.clusterName()))
                 .withLabel(SetMetadata.LABEL_SNAPSHOT_NAME, snapshotName);
         Manifest manifest;
         java.util.Map<String, dev.rkebackup.core.storage.StoreConfirmation> confirmations;
@@ -166,14 +167,14 @@ public final class RkeBackup {
                 w.note("rke snapshot-save ended with " + snap.status() + ": "
                         + snap.failureMessage().orElse("see the rke output"));
             }
-            addLocal(w, configFile, configFile.getFileName().toString(), ArtifactKind.CLUSTER_CONFIG, true,
+            addLocal(w, configFile, configFile.getFileName().toString(), RkeArtifacts.CLUSTER_CONFIG, true,
                     missing, "cluster config");
             if (effective.restoreArtifacts().contains(RestoreArtifact.STATE_FILE)) {
                 Path state = config.stateFilePath().orElseThrow();
                 // only from v1.1.5 does snapshot-restore read the state from the zip; before, the local file is
                 // required whatever the zip holds (rke-facts 5.1)
                 boolean inSnapshot = snapshots.stateInSnapshot() && RestoreGuide.of(version).stateMayComeFromSnapshot();
-                boolean stored = addLocal(w, state, state.getFileName().toString(), ArtifactKind.RKESTATE,
+                boolean stored = addLocal(w, state, state.getFileName().toString(), RkeArtifacts.RKESTATE,
                         !inSnapshot, missing, "cluster state file");
                 if (!stored && inSnapshot) {
                     w.note("local state file " + state + " is missing; the snapshot zip carries the state"
@@ -193,7 +194,7 @@ public final class RkeBackup {
             }
             if (includeKubeconfig) {
                 config.kubeconfigPath().ifPresent(k -> addLocal(w, k, k.getFileName().toString(),
-                        ArtifactKind.KUBECONFIG, false, missing, "kubeconfig"));
+                        RkeArtifacts.KUBECONFIG, false, missing, "kubeconfig"));
             }
             if (!missing.isEmpty()) {
                 if (!allowIncomplete) {

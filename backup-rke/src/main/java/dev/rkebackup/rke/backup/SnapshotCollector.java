@@ -1,9 +1,9 @@
 package dev.rkebackup.rke.backup;
 
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupSetWriter;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.node.NodeAccess;
@@ -116,13 +116,13 @@ final class SnapshotCollector {
         try {
             if (node.canReopen()) {
                 // the store reads the file to its end (which runs the check), and may open it again to resend
-                entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, source, content, declared, attrs);
+                entry = writer.add(artifactPath, RkeArtifacts.ETCD_SNAPSHOT, source, content, declared, attrs);
                 counted = last.get().raw();
                 check = last.get().in().result().orElseThrow(() -> new IOException("snapshot check did not finish"));
             } else {
                 try (InputStream in = content.open()) {
                     counted = last.get().raw();
-                    entry = writer.add(artifactPath, ArtifactKind.ETCD_SNAPSHOT, source, in, declared, attrs);
+                    entry = writer.add(artifactPath, RkeArtifacts.ETCD_SNAPSHOT, source, in, declared, attrs);
                     // the store took exactly the declared size; reading to the end runs the final check, and any
                     // byte beyond it means the file grew after it was looked up (still being written): what was
                     // stored is only a prefix of what was checked

@@ -375,8 +375,8 @@ public final class ConfigEditor {
         try {
             AtomicFiles.write(target, bytes(), AtomicFiles.PRIVATE);
         } catch (IOException e) {
-            throw new StorageException("Cannot write the edited cluster config to " + target + ": "
-                    + e.getClass().getSimpleName() + ". Check that the directory exists and is writable.", e, false);
+            throw StorageException.permanent("Cannot write the edited cluster config to " + target + ": "
+                    + e.getClass().getSimpleName() + ". Check that the directory exists and is writable.", e);
         }
     }
 
@@ -414,9 +414,9 @@ public final class ConfigEditor {
             LOG.info("Edited {} (original kept as {})", path, backup);
             return backup;
         } catch (IOException e) {
-            throw new StorageException("Cannot write the edited cluster config " + path + ": "
+            throw StorageException.permanent("Cannot write the edited cluster config " + path + ": "
                     + e.getClass().getSimpleName() + ". The original is unchanged; check permissions and free space.",
-                    e, false);
+                    e);
         }
     }
 

@@ -1,11 +1,11 @@
 package dev.rkebackup.rke.node;
 
+import dev.rkebackup.core.io.ForwardingInputStream;
 import dev.rkebackup.rke.node.NodeAccessException.Problem;
 import dev.rkebackup.rke.node.internal.RemoteCommand;
 import dev.rkebackup.rke.node.internal.SftpFiles;
 import dev.rkebackup.rke.node.internal.SftpWriter;
 import dev.rkebackup.rke.node.internal.Transfers;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -95,11 +95,11 @@ final class AtomicWrite {
     }
 
     private String write() throws IOException {
-        Counting counted = new Counting(content);
+        ForwardingInputStream counted = ForwardingInputStream.counting(content);
         try {
             return writer.writeNew(tmp, counted, length);
         } catch (SftpException e) {
-            boolean untouched = counted.count == 0;
+            boolean untouched = counted.count() == 0;
             if (e.getStatus() == SftpConstants.SSH_FX_PERMISSION_DENIED && untouched
                     && node.settings().sudoAllowed()) {
                 writer.removeQuietlyIfPresent(tmp);
@@ -172,38 +172,10 @@ final class AtomicWrite {
                 + node.describe() + "; nothing was changed. Move it away, or allow replacing it", null);
     }
 
-    /** Counts bytes taken from the content, to know whether a retry through sudo is still possible. */
-    private static final class Counting extends FilterInputStream {
-        private long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-    }
-
     /** Hands out exactly {@code length} bytes, hashing them; {@link #verify()} checks the source had no more. */
-    private static final class Exact extends FilterInputStream {
+    private static final class Exact extends ForwardingInputStream {
         private final long length;
         private final MessageDigest md;
-        private long count;
 
         Exact(InputStream in, long length, MessageDigest md) {
             super(in);
@@ -212,28 +184,21 @@ final class AtomicWrite {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (count() >= length) {
+                return -1;
+            }
+            return super.read(b, off, (int) Math.min(len, length - count()));
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (count >= length) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, length - count));
-            if (n > 0) {
-                md.update(b, off, n);
-                count += n;
-            }
-            return n;
+        protected void afterRead(byte[] b, int off, int n) {
+            md.update(b, off, n);
         }
 
         void verify() throws IOException {
-            if (count != length) {
-                throw new Transfers.LengthMismatchException("the content ended after " + count + " of " + length
+            if (count() != length) {
+                throw new Transfers.LengthMismatchException("the content ended after " + count() + " of " + length
                         + " bytes");
             }
             if (in.read() >= 0) {

@@ -1,5 +1,6 @@
 package dev.rkebackup.rke.snapshot;
 
+import dev.rkebackup.core.io.ForwardingInputStream;
 import dev.rkebackup.rke.snapshot.internal.BboltCheck;
 import dev.rkebackup.rke.snapshot.internal.ZipSnapshotCheck;
 import java.io.FilterInputStream;
@@ -31,11 +32,10 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-public final class SnapshotVerifyingInputStream extends FilterInputStream {
+public final class SnapshotVerifyingInputStream extends ForwardingInputStream {
     private final SnapshotLayout layout;
     private final BboltCheck plain;
     private final ZipSnapshotCheck zip;
-    private long count;
     private SnapshotCheck result;
     private boolean closed;
 
@@ -118,14 +118,7 @@ public final class SnapshotVerifyingInputStream extends FilterInputStream {
      * @return the count
      */
     public long bytesRead() {
-        return count;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
+        return count();
     }
 
     @Override
@@ -133,59 +126,28 @@ public final class SnapshotVerifyingInputStream extends FilterInputStream {
         if (closed) {
             throw new IOException("snapshot stream is closed");
         }
-        int n = in.read(b, off, len);
-        if (n > 0) {
-            count += n;
-            if (plain != null) {
-                plain.update(b, off, n);
-            } else {
-                zip.update(b, off, n);
-            }
-        } else if (n < 0 && result == null) {
-            finish();
-        }
-        return n;
+        return super.read(b, off, len);
     }
 
-    private void finish() throws IOException {
+    @Override
+    protected void afterRead(byte[] b, int off, int n) throws IOException {
+        if (plain != null) {
+            plain.update(b, off, n);
+        } else {
+            zip.update(b, off, n);
+        }
+    }
+
+    @Override
+    protected void atEnd() throws IOException {
         if (plain != null) {
             BboltCheck.Outcome o = plain.finish();
-            result = new SnapshotCheck(o.verdict(), o.detail(), layout, count, count, false);
+            result = new SnapshotCheck(o.verdict(), o.detail(), layout, count(), count(), false);
         } else {
             ZipSnapshotCheck.Result r = zip.finish();
-            result = new SnapshotCheck(r.verdict(), r.detail(), layout, count, r.snapshotBytes(),
+            result = new SnapshotCheck(r.verdict(), r.detail(), layout, count(), r.snapshotBytes(),
                     r.stateEntryPresent());
         }
-    }
-
-    /** Skips by reading, so skipped bytes are checked too. */
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] buf = new byte[8192];
-        long left = n;
-        while (left > 0) {
-            int r = read(buf, 0, (int) Math.min(buf.length, left));
-            if (r < 0) {
-                break;
-            }
-            left -= r;
-        }
-        return n - left;
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
-    }
-
-    @Override
-    public synchronized void mark(int readlimit) {
-        // not supported: every byte must pass the check exactly once
-    }
-
-    @Override
-    public synchronized void reset() throws IOException {
-        throw new IOException("mark/reset not supported by the snapshot check");
     }
 
     @Override

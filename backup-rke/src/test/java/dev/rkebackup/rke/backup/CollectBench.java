@@ -3,6 +3,7 @@ package dev.rkebackup.rke.backup;
 import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.storage.FileSystemObjectStore;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.node.testing.SshNodes;
@@ -145,7 +146,7 @@ public final class CollectBench {
                 NodeConnector.ssh(SshEndpoints.fromConfig(config, options))).strategy(strategy).build().collect(name);
         long job = System.nanoTime() - t0;
         int expected = strategy == CollectionStrategy.ALL_NODES ? 3 : 1;
-        if (!r.ok() || r.manifest().artifacts(dev.rkebackup.core.repository.ArtifactKind.ETCD_SNAPSHOT).size()
+        if (!r.ok() || r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT).size()
                 != expected) {
             throw new IllegalStateException("benchmark run failed: " + r + " " + r.nodes());
         }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.storage.FileSystemObjectStore;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.testing.EtcdCluster;
@@ -122,7 +122,7 @@ class OpenSshCollectionTest {
         assertThat(denied.status()).isEqualTo(NodeReport.Status.FAILED);
         assertThat(denied.detail()).contains(remote(), "root", "0600", "user '" + SUDO + "'", "allow sudo");
         assertThat(r.nodes().get(1).status()).isEqualTo(NodeReport.Status.OK);
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement().satisfies(a -> {
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement().satisfies(a -> {
             assertThat(a.source().host()).isEqualTo(nodes.label(1));
             assertThat(a.sha256()).isEqualTo(zipSha);
         });
@@ -140,10 +140,10 @@ class OpenSshCollectionTest {
         BackupResult r = job(config, true).strategy(CollectionStrategy.ALL_NODES).build().collect(NAME);
         assertThat(r.ok()).as(r.toString()).isTrue();
         assertThat(r.nodes()).extracting(NodeReport::status).containsOnly(NodeReport.Status.OK);
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).hasSize(3)
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).hasSize(3)
                 .allSatisfy(a -> assertThat(a.sha256()).isEqualTo(zipSha))
                 .allSatisfy(a -> assertThat(a.attributes()).containsEntry("stateEntry", "true"));
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).extracting(ArtifactEntry::path)
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).extracting(ArtifactEntry::path)
                 .contains("snapshots/" + nodes.label(0) + "/" + NAME + ".zip");
 
         for (int i = 0; i < 3; i++) {
@@ -196,7 +196,7 @@ class OpenSshCollectionTest {
         assertThat(readCut.cutAfter()).isPositive();
         assertThat(r.nodes()).extracting(NodeReport::status).containsExactly(NodeReport.Status.UNREACHABLE,
                 NodeReport.Status.OK, NodeReport.Status.NOT_NEEDED);
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement()
                 .satisfies(a -> assertThat(a.sha256()).isEqualTo(zipSha));
 
         wipe(1);

@@ -1,11 +1,9 @@
 package dev.rkebackup.rke.backup;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
 import dev.rkebackup.core.repository.Manifest;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.testing.EtcdCluster;
@@ -18,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Restore preparation onto fresh node directories from sets taken with the real stand-in and real etcd. */
 @Timeout(120)
@@ -67,7 +67,7 @@ class RestorePreparationTest {
 
         RestoreResult r = prep(c, m, roots).build().execute();
         assertThat(r.ok()).isTrue();
-        String sha = m.artifacts(dev.rkebackup.core.repository.ArtifactKind.ETCD_SNAPSHOT).get(0).sha256();
+        String sha = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0).sha256();
         for (String h : StandinCluster.HOSTS) {
             Path f = onNode(roots, h, "before-upgrade.zip");
             assertThat(RkeBackupTest.sha256(f)).isEqualTo(sha);
@@ -143,7 +143,7 @@ class RestorePreparationTest {
         new java.util.Random(1).nextBytes(garbage);
         Files.write(stored, garbage);
         Path manifest = c.storeDir.resolve(m.setId()).resolve("manifest.json");
-        String oldSha = m.artifacts(dev.rkebackup.core.repository.ArtifactKind.ETCD_SNAPSHOT).get(0).sha256();
+        String oldSha = m.artifacts(dev.rkebackup.rke.RkeArtifacts.ETCD_SNAPSHOT).get(0).sha256();
         Files.writeString(manifest, Files.readString(manifest).replace(oldSha, RkeBackupTest.sha256(stored)));
         assertThat(c.repository.verify(m.setId()).ok()).as("the plaintext manifest cannot tell").isTrue();
         Path roots = freshNodes();

@@ -1,14 +1,12 @@
 package dev.rkebackup.rke.backup;
 
-import dev.rkebackup.rke.RkeFeature;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.storage.ObjectInfo;
+import dev.rkebackup.rke.RkeArtifacts;
+import dev.rkebackup.rke.RkeFeature;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.exec.SnapshotSaveRequest;
 import dev.rkebackup.rke.node.NodeAccessException;
 import dev.rkebackup.rke.testing.EtcdCluster;
@@ -28,6 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The whole job through the real rke stand-in and real etcd snapshots, nodes as local directories. */
 @Timeout(120)
@@ -51,21 +51,21 @@ class RkeBackupTest {
                 SnapshotSaveRequest.builder(c.configFile).name("nightly").build());
         Manifest m = r.manifest();
         assertThat(r.ok()).as(r.toString()).isTrue();
-        assertThat(m.metadata().rkeVersion()).isEqualTo(v);
+        assertThat(RkeSetInfo.of(m).rkeVersion()).isEqualTo(v);
         assertThat(m.metadata().labels()).containsEntry("snapshot-name", "nightly");
-        ArtifactEntry snap = m.artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0);
+        ArtifactEntry snap = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0);
         assertThat(snap.path()).isEqualTo("snapshots/" + c.version.snapshotFileName("nightly"));
         assertThat(snap.source().host()).isEqualTo("10.0.0.1");
         assertThat(snap.sha256()).isEqualTo(sha256(c.snapshotFile("10.0.0.1", "nightly")));
-        assertThat(m.artifacts(ArtifactKind.CLUSTER_CONFIG)).singleElement()
+        assertThat(m.artifacts(RkeArtifacts.CLUSTER_CONFIG)).singleElement()
                 .satisfies(a -> assertThat(a.path()).isEqualTo("rancher-cluster.yml"));
         if (c.version.has(RkeFeature.STATE_FILE)) {
-            assertThat(m.artifacts(ArtifactKind.RKESTATE)).singleElement()
+            assertThat(m.artifacts(RkeArtifacts.RKESTATE)).singleElement()
                     .satisfies(a -> assertThat(a.path()).isEqualTo("rancher-cluster.rkestate"));
-            assertThat(m.artifacts(ArtifactKind.PKI_BUNDLE)).isEmpty();
+            assertThat(m.artifacts(RkeArtifacts.PKI_BUNDLE)).isEmpty();
         } else {
-            assertThat(m.artifacts(ArtifactKind.PKI_BUNDLE)).hasSize(1);
-            assertThat(m.artifacts(ArtifactKind.RKESTATE)).isEmpty();
+            assertThat(m.artifacts(RkeArtifacts.PKI_BUNDLE)).hasSize(1);
+            assertThat(m.artifacts(RkeArtifacts.RKESTATE)).isEmpty();
         }
         if (c.version.has(RkeFeature.ZIPPED_SNAPSHOTS)) {
             assertThat(snap.attributes()).containsEntry("stateEntry",
@@ -81,7 +81,7 @@ class RkeBackupTest {
         StandinCluster c = new StandinCluster(ETCD, "v1.6.3", tmp);
         c.snapshot("all");
         BackupResult r = c.job().strategy(CollectionStrategy.ALL_NODES).build().collect("all");
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).extracting(ArtifactEntry::path)
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).extracting(ArtifactEntry::path)
                 .containsExactlyInAnyOrder("snapshots/10.0.0.1/all.zip", "snapshots/10.0.0.2/all.zip",
                         "snapshots/10.0.0.3/all.zip");
         assertThat(r.nodes()).extracting(NodeReport::status).containsOnly(NodeReport.Status.OK);
@@ -100,7 +100,7 @@ class RkeBackupTest {
         assertThat(r.nodes()).extracting(NodeReport::status).containsExactly(NodeReport.Status.BAD_COPY,
                 NodeReport.Status.BAD_COPY, NodeReport.Status.OK);
         assertThat(r.nodes().get(1).detail()).contains("integrity");
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement()
                 .satisfies(a -> assertThat(a.source().host()).isEqualTo("10.0.0.3"));
         assertThat(c.repository.store().list("")).extracting(ObjectInfo::key)
                 .noneMatch(k -> k.contains("10.0.0.1") || k.contains("10.0.0.2"));
@@ -140,9 +140,9 @@ class RkeBackupTest {
         }
         BackupResult r = c.job().build().collect("nostate");
         assertThat(r.ok()).isTrue();
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0).attributes())
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0).attributes())
                 .containsEntry("stateEntry", "false");
-        assertThat(r.manifest().artifacts(ArtifactKind.RKESTATE)).hasSize(1);
+        assertThat(r.manifest().artifacts(RkeArtifacts.RKESTATE)).hasSize(1);
         assertThat(r.manifest().notes()).anySatisfy(n -> assertThat(n).contains("no /etc/kubernetes/nostate.rkestate")
                 .contains("local state file"));
 
@@ -163,7 +163,7 @@ class RkeBackupTest {
         Files.delete(c.configFile.resolveSibling("rancher-cluster.rkestate"));
         BackupResult r = c.job().build().collect("withstate");
         assertThat(r.ok()).isTrue();
-        assertThat(r.manifest().artifacts(ArtifactKind.RKESTATE)).isEmpty();
+        assertThat(r.manifest().artifacts(RkeArtifacts.RKESTATE)).isEmpty();
         assertThat(r.manifest().notes()).anySatisfy(n -> assertThat(n).contains("carries the state"));
     }
 

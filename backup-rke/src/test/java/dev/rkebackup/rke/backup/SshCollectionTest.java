@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rkebackup.core.repository.ArtifactEntry;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.storage.ObjectInfo;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.node.NodeAccess;
 import dev.rkebackup.rke.node.RemoteFile;
 import dev.rkebackup.rke.testing.EtcdCluster;
@@ -75,7 +75,7 @@ class SshCollectionTest {
         SshCluster c = cluster("ssh-nightly");
         BackupResult first = c.job().build().collect("ssh-nightly");
         assertThat(first.ok()).as(first.toString()).isTrue();
-        ArtifactEntry snap = first.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0);
+        ArtifactEntry snap = first.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0);
         assertThat(snap.path()).isEqualTo("snapshots/ssh-nightly.zip");
         assertThat(snap.source().host()).isEqualTo(c.label(0));
         assertThat(snap.source().path()).isEqualTo("/opt/rke/etcd-snapshots/ssh-nightly.zip");
@@ -87,10 +87,10 @@ class SshCollectionTest {
 
         BackupResult all = c.job().strategy(CollectionStrategy.ALL_NODES).build().collect("ssh-nightly");
         assertThat(all.ok()).isTrue();
-        assertThat(all.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).extracting(ArtifactEntry::path)
+        assertThat(all.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).extracting(ArtifactEntry::path)
                 .containsExactlyInAnyOrder("snapshots/" + c.label(0) + "/ssh-nightly.zip",
                         "snapshots/" + c.label(1) + "/ssh-nightly.zip", "snapshots/" + c.label(2) + "/ssh-nightly.zip");
-        for (ArtifactEntry a : all.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)) {
+        for (ArtifactEntry a : all.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)) {
             int node = c.labels().indexOf(a.source().host());
             assertThat(a.path()).isEqualTo("snapshots/" + c.label(node) + "/ssh-nightly.zip");
             assertThat(a.sha256()).isEqualTo(RkeBackupTest.sha256(c.snapshotFile(node, "ssh-nightly")));
@@ -107,7 +107,7 @@ class SshCollectionTest {
         assertThat(r.nodes().get(0).status()).isEqualTo(NodeReport.Status.UNREACHABLE);
         assertThat(r.nodes().get(0).detail()).contains("127.0.0.1", String.valueOf(c.ssh.node(0).port()));
         assertThat(r.nodes().get(1).status()).isEqualTo(NodeReport.Status.OK);
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement()
                 .satisfies(a -> assertThat(a.source().host()).isEqualTo(c.label(1)));
     }
 
@@ -131,7 +131,7 @@ class SshCollectionTest {
         assertThat(r.nodes()).extracting(NodeReport::status).containsExactly(NodeReport.Status.UNREACHABLE,
                 NodeReport.Status.UNREACHABLE, NodeReport.Status.OK);
         assertThat(r.nodes().get(0).detail()).contains("CHANGED", c.ssh.knownHosts().toString());
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement()
                 .satisfies(a -> assertThat(a.source().host()).isEqualTo(c.label(2)));
 
         c.ssh.node(2).changeHostKey();
@@ -178,7 +178,7 @@ class SshCollectionTest {
         assertThat(r.nodes()).extracting(NodeReport::status).containsExactly(NodeReport.Status.BAD_COPY,
                 NodeReport.Status.BAD_COPY, NodeReport.Status.OK);
         assertThat(r.nodes().get(0).detail()).contains("integrity");
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement()
                 .satisfies(a -> assertThat(a.source().host()).isEqualTo(c.label(2)));
         assertThat(r.manifest().notes()).anySatisfy(n -> assertThat(n).contains(c.label(0), "bad-copy"));
         assertThat(c.standin.repository.store().list("")).extracting(ObjectInfo::key)
@@ -193,9 +193,9 @@ class SshCollectionTest {
         }
         BackupResult r = c.job().build().collect("nostate");
         assertThat(r.ok()).isTrue();
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0).attributes())
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0).attributes())
                 .containsEntry("stateEntry", "false");
-        assertThat(r.manifest().artifacts(ArtifactKind.RKESTATE)).singleElement()
+        assertThat(r.manifest().artifacts(RkeArtifacts.RKESTATE)).singleElement()
                 .satisfies(a -> assertThat(a.source().path()).endsWith("ssh-cluster/rancher-cluster.rkestate"));
 
         Files.delete(c.configFile.resolveSibling("rancher-cluster.rkestate"));
@@ -216,7 +216,7 @@ class SshCollectionTest {
         assertThat(r.nodes().get(0).status()).isEqualTo(NodeReport.Status.UNREACHABLE);
         assertThat(r.nodes().get(0).detail()).contains("broke");
         assertThat(r.nodes().get(1).status()).isEqualTo(NodeReport.Status.OK);
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement().satisfies(a -> {
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement().satisfies(a -> {
             assertThat(a.source().host()).isEqualTo(c.label(1));
             assertThat(a.sha256()).isEqualTo(RkeBackupTest.sha256(c.snapshotFile(1, "dropped")));
         });
@@ -259,7 +259,7 @@ class SshCollectionTest {
         assertThat(r.nodes().get(0).status()).isEqualTo(NodeReport.Status.BAD_COPY);
         assertThat(r.nodes().get(0).detail()).contains("changed while it was read",
                 "grew beyond the " + (full.length / 2) + " bytes");
-        assertThat(r.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement().satisfies(a -> {
+        assertThat(r.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement().satisfies(a -> {
             assertThat(a.source().host()).isEqualTo(c.label(1));
             assertThat(a.size()).isEqualTo(full.length);
         });
@@ -271,7 +271,7 @@ class SshCollectionTest {
         assertThat(s.nodes().get(0).status()).isEqualTo(NodeReport.Status.BAD_COPY);
         assertThat(s.nodes().get(0).detail()).contains("changed while it was read",
                 "ended after 300000 of the " + full.length + " bytes");
-        assertThat(s.manifest().artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
+        assertThat(s.manifest().artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement()
                 .satisfies(a -> assertThat(a.sha256()).isEqualTo(RkeBackupTest.sha256(c.snapshotFile(1, "moving"))));
     }
 
@@ -286,7 +286,7 @@ class SshCollectionTest {
                 () -> write(bundle, Arrays.copyOf(full, full.length / 2)));
         BackupResult r = c.job(shrinking).build().collect("legacy");
         assertThat(r.ok()).isTrue();
-        assertThat(r.manifest().artifacts(ArtifactKind.PKI_BUNDLE)).singleElement().satisfies(a -> {
+        assertThat(r.manifest().artifacts(RkeArtifacts.PKI_BUNDLE)).singleElement().satisfies(a -> {
             assertThat(a.source().host()).isEqualTo(c.label(1));
             assertThat(a.sha256()).isEqualTo(RkeBackupTest.sha256(c.snapshotDir(1).resolve("pki.bundle.tar.gz")));
         });

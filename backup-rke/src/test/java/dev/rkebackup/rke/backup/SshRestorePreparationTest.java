@@ -3,8 +3,8 @@ package dev.rkebackup.rke.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.Manifest;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.testing.EtcdCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ class SshRestorePreparationTest {
     void theSameSnapshotIsPlacedAndConfirmedOnEveryNodeOverSsh() throws Exception {
         Manifest m = backedUpThenNodesWiped("pre-upgrade");
         SshCluster c = cluster;
-        String sha = m.artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0).sha256();
+        String sha = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0).sha256();
 
         RestoreResult dry = c.restore(m.setId()).build().dryRun();
         assertThat(dry.steps()).anySatisfy(s -> assertThat(s).contains(c.label(2)
@@ -113,7 +113,7 @@ class SshRestorePreparationTest {
     void aConnectionThatDropsWhileWritingLeavesNoFileUnderTheRealNameAndARerunFinishes() throws Exception {
         Manifest m = backedUpThenNodesWiped("cut");
         SshCluster c = cluster;
-        String sha = m.artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0).sha256();
+        String sha = m.artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0).sha256();
         LinkCutter cutter = new LinkCutter(c.connector(), c.ssh.node(1).port(), 512 * 1024,
                 c.ssh.node(1)::dropConnections);
         assertThatThrownBy(() -> c.restore(m.setId(), cutter).build().execute())
@@ -142,16 +142,16 @@ class SshRestorePreparationTest {
     void legacyPlainSnapshotAndPkiBundleGoBackToEveryNodeOverSsh() throws Exception {
         Manifest m = backedUpThenNodesWiped("legacy", "v0.1.18");
         SshCluster c = cluster;
-        assertThat(m.artifacts(ArtifactKind.PKI_BUNDLE)).singleElement()
+        assertThat(m.artifacts(RkeArtifacts.PKI_BUNDLE)).singleElement()
                 .satisfies(a -> assertThat(a.source().host()).isEqualTo(c.label(0)));
-        assertThat(m.artifacts(ArtifactKind.ETCD_SNAPSHOT)).singleElement()
+        assertThat(m.artifacts(RkeArtifacts.ETCD_SNAPSHOT)).singleElement()
                 .satisfies(a -> assertThat(a.path()).isEqualTo("snapshots/legacy"));
         RestoreResult r = c.restore(m.setId()).build().execute();
         assertThat(r.ok()).isTrue();
         for (int i = 0; i < 3; i++) {
             assertThat(c.listing(i)).containsExactly("legacy", "pki.bundle.tar.gz");
             assertThat(RkeBackupTest.sha256(c.snapshotDir(i).resolve("pki.bundle.tar.gz")))
-                    .isEqualTo(m.artifacts(ArtifactKind.PKI_BUNDLE).get(0).sha256());
+                    .isEqualTo(m.artifacts(RkeArtifacts.PKI_BUNDLE).get(0).sha256());
         }
         assertThat(r.restoreCommand()).endsWith("--name legacy");
     }

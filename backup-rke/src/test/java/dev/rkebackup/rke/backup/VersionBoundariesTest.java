@@ -1,13 +1,10 @@
 package dev.rkebackup.rke.backup;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.rkebackup.core.IntegrityException;
 import dev.rkebackup.core.InvalidInputException;
-import dev.rkebackup.core.repository.ArtifactKind;
 import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.rke.RestoreGuide;
+import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.config.ConfigInspection;
@@ -29,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * One row per version boundary of rke-facts.md (the version on each side where the behaviour changes): what
@@ -178,9 +177,9 @@ class VersionBoundariesTest {
         assertThat(c.standin.snapshotDir("10.0.0.1").resolve(file)).exists();
         Manifest complete = c.job().build().collect("n").manifest();
         assertThat(complete.complete()).isTrue();
-        assertThat(complete.artifacts(ArtifactKind.ETCD_SNAPSHOT).get(0).path()).isEqualTo("snapshots/" + file);
-        assertThat(complete.artifacts(ArtifactKind.PKI_BUNDLE)).hasSize(row.pki() ? 1 : 0);
-        assertThat(complete.artifacts(ArtifactKind.RKESTATE)).hasSize(row.state() == State.NONE ? 0 : 1);
+        assertThat(complete.artifacts(RkeArtifacts.ETCD_SNAPSHOT).get(0).path()).isEqualTo("snapshots/" + file);
+        assertThat(complete.artifacts(RkeArtifacts.PKI_BUNDLE)).hasSize(row.pki() ? 1 : 0);
+        assertThat(complete.artifacts(RkeArtifacts.RKESTATE)).hasSize(row.state() == State.NONE ? 0 : 1);
 
         Files.delete(stateFile);
         if (row.state() == State.LOCAL_ONLY) {
@@ -195,7 +194,7 @@ class VersionBoundariesTest {
             // v0.1.x needs no state file; v1.1.5+ restores from the state inside the zip
             Manifest withoutLocal = c.job().build().collect("n").manifest();
             assertThat(withoutLocal.complete()).isTrue();
-            assertThat(withoutLocal.artifacts(ArtifactKind.RKESTATE)).isEmpty();
+            assertThat(withoutLocal.artifacts(RkeArtifacts.RKESTATE)).isEmpty();
             assertThat(prep(c, withoutLocal).dryRun().ok()).isTrue();
         }
         ConfigInspection noState = ConfigInspector.inspect(c.config(), v);

@@ -1,7 +1,7 @@
 package dev.rkebackup.s3.internal;
 
 import dev.rkebackup.core.StorageException;
-import java.io.FilterInputStream;
+import dev.rkebackup.core.io.ForwardingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -10,10 +10,9 @@ import java.io.InputStream;
  * early or threw), so a streamed PUT reports the caller's problem instead of the SDK's wrapping of it. Does not close
  * the caller's stream.
  */
-final class ExactLengthInputStream extends FilterInputStream {
+final class ExactLengthInputStream extends ForwardingInputStream {
     private final long length;
     private final String key;
-    private long read;
     private StorageException failure;
 
     ExactLengthInputStream(InputStream in, long length, String key) {
@@ -27,36 +26,24 @@ final class ExactLengthInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        if (read >= length) {
+        if (count() >= length) {
             return -1;
         }
         int n;
         try {
-            n = in.read(b, off, (int) Math.min(len, length - read));
+            n = super.read(b, off, (int) Math.min(len, length - count()));
         } catch (IOException e) {
-            failure = new StorageException("reading the content for '" + key + "' failed after " + read + " bytes: "
-                    + e + "; nothing was stored", e, false);
+            failure = StorageException.permanent("reading the content for '" + key + "' failed after " + count()
+                    + " bytes: " + e + "; nothing was stored", e);
             throw e;
         }
         if (n < 0) {
-            failure = new StorageException("stream for '" + key + "' ended after " + read + " of " + length
-                    + " bytes; nothing was stored", null, false);
+            failure = StorageException.permanent("stream for '" + key + "' ended after " + count() + " of " + length
+                    + " bytes; nothing was stored", null);
             throw new IOException("stream ended early");
         }
-        read += n;
         return n;
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 
     @Override

@@ -66,55 +66,58 @@ public final class S3Errors {
         String tag = " (S3 " + (code.isEmpty() ? "" : code + ", ") + "HTTP " + status + ")";
 
         if (e instanceof NoSuchKeyException || "NoSuchKey".equals(code)) {
-            return key == null ? new StorageException(what + " failed: object not found" + tag, e, false)
+            return key == null ? StorageException.permanent(what + " failed: object not found" + tag, e)
                     : new ObjectNotFoundException(key, ctx.store());
         }
         if (e instanceof NoSuchBucketException || "NoSuchBucket".equals(code)) {
-            return new StorageException(what + " failed: the bucket does not exist" + tag
-                    + "; create it first (for example `s3cmd mb s3://BUCKET`) or fix the bucket name", e, false);
+            return StorageException.permanent(what + " failed: the bucket does not exist" + tag
+                    + "; create it first (for example `s3cmd mb s3://BUCKET`) or fix the bucket name", e);
         }
         if ("InvalidAccessKeyId".equals(code)) {
-            return new StorageException(what + " failed: the server does not know the access key id" + tag
-                    + "; check the access key (AWS_ACCESS_KEY_ID, or access_key in RKE's s3backupconfig)", e, false);
+            return StorageException.permanent(what + " failed: the server does not know the access key id" + tag
+                    + "; check the access key (AWS_ACCESS_KEY_ID, or access_key in RKE's s3backupconfig)", e);
         }
         if ("SignatureDoesNotMatch".equals(code)) {
-            return new StorageException(what + " failed: the request signature does not match" + tag
+            return StorageException.permanent(what + " failed: the request signature does not match" + tag
                     + "; the secret key is wrong for this access key: check the secret key (AWS_SECRET_ACCESS_KEY, or"
                     + " secret_key in RKE's s3backupconfig); a proxy that rewrites requests can also cause this",
-                    e, false);
+                    e);
         }
         if ("RequestTimeTooSkewed".equals(code)) {
-            return new StorageException(what + " failed: this machine's clock differs too much from the server's"
-                    + tag + "; synchronise the clock (NTP) and retry", e, false);
+            return StorageException.permanent(what + " failed: this machine's clock differs too much from the server's"
+                    + tag + "; synchronise the clock (NTP) and retry", e);
         }
         if (isRegionProblem(code, status, bucketRegion, ctx)) {
             String expected = bucketRegion.orElse(regionFromMessage(serverMessage).orElse("?"));
-            return new StorageException(what + " failed: the bucket is in region '" + expected
+            return StorageException.permanent(what + " failed: the bucket is in region '" + expected
                     + "' but requests are signed for '" + ctx.region() + "'" + tag + "; set the region to '"
-                    + expected + "' (region=" + expected + " in the s3:// URI, or region in s3backupconfig)", e, false);
+                    + expected + "' (region=" + expected + " in the s3:// URI, or region in s3backupconfig)", e);
         }
         if (isDamageCode(code)) {
-            return new StorageException(what + " failed: the server rejected the data because its checksum did not"
-                    + " match" + tag + "; the bytes were damaged in transit, retry the operation", e, true);
+            return StorageException.retryable(what + " failed: the server rejected the data because its checksum"
+                    + " did not match" + tag + "; the bytes were damaged in transit, retry the operation", e);
         }
         if ("AccessDenied".equals(code) || "AllAccessDisabled".equals(code) || status == 403) {
-            return new StorageException(what + " failed: access denied" + tag + "; give these credentials"
+            return StorageException.permanent(what + " failed: access denied" + tag + "; give these credentials"
                     + " s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject and s3:AbortMultipartUpload on the"
                     + " bucket and prefix, or check a KMS key policy when server-side encryption with KMS is used",
-                    e, false);
+                    e);
         }
         if ("NotImplemented".equals(code) || status == 501) {
-            return new StorageException(what + " failed: the server does not implement this request" + tag
+            return StorageException.permanent(what + " failed: the server does not implement this request" + tag
                     + "; it may be an older S3-compatible server: keep the default checksum mode (WHEN_REQUIRED)"
                     + " and turn off options it lacks (server-side encryption, storage class, SHA-256 checksums)",
-                    e, false);
+                    e);
         }
         boolean retryable = status >= 500 || status == 429 || "SlowDown".equals(code) || "RequestTimeout".equals(code)
                 || "InternalError".equals(code) || e.retryable() || e.isThrottlingException();
         String detail = serverMessage.isEmpty() ? "" : ": " + truncate(serverMessage);
-        return new StorageException(what + " failed" + detail + tag
-                + (retryable ? "; the server had a temporary problem, retry later" : "; check the request and"
-                + " the server's logs"), e, retryable);
+        if (retryable) {
+            return StorageException.retryable(what + " failed" + detail + tag
+                    + "; the server had a temporary problem, retry later", e);
+        }
+        return StorageException.permanent(what + " failed" + detail + tag
+                + "; check the request and the server's logs", e);
     }
 
     /**
@@ -159,35 +162,36 @@ public final class S3Errors {
     private static StorageException mapClient(String what, SdkException e, Context ctx) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SSLException || t instanceof GeneralSecurityException) {
-                return new StorageException(what + " failed: the TLS connection to " + ctx.endpoint()
+                return StorageException.permanent(what + " failed: the TLS connection to " + ctx.endpoint()
                         + " could not be established (" + t.getClass().getSimpleName() + ": " + truncate(t.getMessage())
                         + "); " + (ctx.customCa()
                         ? "the configured custom CA does not sign the server's certificate, or the host name does not"
                         + " match it: check the CA (customCa / ca-file / custom_ca) and the endpoint host"
                         : "if the server's certificate comes from a private CA, pass that CA with customCaPem(..) or"
                         + " customCaFile(..) (ca-file= in the s3:// URI, custom_ca in RKE's s3backupconfig)")
-                        + "; insecureSkipTlsVerify(true) is for tests only", e, false);
+                        + "; insecureSkipTlsVerify(true) is for tests only", e);
             }
             if (t instanceof UnknownHostException) {
-                return new StorageException(what + " failed: the host of " + ctx.endpoint() + " cannot be resolved ("
-                        + truncate(t.getMessage()) + "); check the endpoint's host name and DNS", e, false);
+                return StorageException.permanent(what + " failed: the host of " + ctx.endpoint()
+                        + " cannot be resolved ("
+                        + truncate(t.getMessage()) + "); check the endpoint's host name and DNS", e);
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException
                     || t instanceof InterruptedIOException) {
-                return new StorageException(what + " failed: cannot reach " + ctx.endpoint() + " ("
+                return StorageException.retryable(what + " failed: cannot reach " + ctx.endpoint() + " ("
                         + t.getClass().getSimpleName() + ": " + truncate(t.getMessage()) + "); check the endpoint URL"
-                        + " and port, that the server runs, and firewalls; then retry", e, true);
+                        + " and port, that the server runs, and firewalls; then retry", e);
             }
         }
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (e instanceof SdkClientException
                 && message.toLowerCase(Locale.ROOT).contains("unable to load credentials")) {
-            return new StorageException(what + " failed: no S3 credentials were found; set AWS_ACCESS_KEY_ID and"
+            return StorageException.permanent(what + " failed: no S3 credentials were found; set AWS_ACCESS_KEY_ID and"
                     + " AWS_SECRET_ACCESS_KEY, configure an AWS profile or instance role, or pass credentials(..)",
-                    e, false);
+                    e);
         }
-        return new StorageException(what + " failed: " + e.getClass().getSimpleName() + ": " + truncate(message)
-                + "; retry, and check the endpoint " + ctx.endpoint() + " if it keeps failing", e, true);
+        return StorageException.retryable(what + " failed: " + e.getClass().getSimpleName() + ": " + truncate(message)
+                + "; retry, and check the endpoint " + ctx.endpoint() + " if it keeps failing", e);
     }
 
     private static String truncate(String s) {

@@ -133,10 +133,13 @@ public final class S3Requests {
             if (!errors.isEmpty()) {
                 S3Error first = errors.get(0);
                 boolean denied = "AccessDenied".equals(first.code());
-                throw new StorageException("delete in " + ctx.store() + " failed for " + errors.size() + " object(s),"
-                        + " first '" + storeKey(prefix, first.key()) + "': " + first.code()
-                        + (denied ? "; give these credentials s3:DeleteObject on the bucket and prefix"
-                        : "; retry, and check the server's logs if it keeps failing"), null, !denied);
+                String what = "delete in " + ctx.store() + " failed for " + errors.size() + " object(s),"
+                        + " first '" + storeKey(prefix, first.key()) + "': " + first.code();
+                throw denied
+                        ? StorageException.permanent(what
+                                + "; give these credentials s3:DeleteObject on the bucket and prefix", null)
+                        : StorageException.retryable(what
+                                + "; retry, and check the server's logs if it keeps failing", null);
             }
         }
     }

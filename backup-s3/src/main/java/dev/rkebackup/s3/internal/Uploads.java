@@ -104,8 +104,8 @@ public final class Uploads {
             UnaryOperator<CreateMultipartUploadRequest.Builder> createOptions) {
         long partSize = Math.max(t.partSize(), ceilDiv(length, MAX_PARTS));
         if (partSize > MAX_PART_SIZE) {
-            throw new StorageException("object '" + key + "' of " + length + " bytes is larger than this store can"
-                    + " upload (10,000 parts of at most 1 GiB); split it", null, false);
+            throw StorageException.permanent("object '" + key + "' of " + length
+                    + " bytes is larger than this store can upload (10,000 parts of at most 1 GiB); split it", null);
         }
         if (length <= partSize) {
             return putSingle(t, key, fullKey, in, (int) length, putOptions);
@@ -218,8 +218,8 @@ public final class Uploads {
             if (exact.failure() != null) {
                 throw exact.failure();
             }
-            throw new StorageException("put of '" + key + "' in " + t.errors().store() + " failed: " + e
-                    + "; the content was streamed and cannot be resent by the store: put it again", e, true);
+            throw StorageException.retryable("put of '" + key + "' in " + t.errors().store() + " failed: " + e
+                    + "; the content was streamed and cannot be resent by the store: put it again", e);
         }
         if (exact.failure() != null) {
             body.cancel();
@@ -247,12 +247,12 @@ public final class Uploads {
         try {
             return t.pool().acquire(size);
         } catch (OutOfMemoryError e) {
-            throw new StorageException("put of '" + key + "' needs part buffers of " + (size >> 20) + " MiB, which"
-                    + " this JVM's heap cannot hold; give it more heap (-Xmx) or lower the part size or concurrency;"
-                    + " nothing was stored", null, false);
+            throw StorageException.permanent("put of '" + key + "' needs part buffers of " + (size >> 20)
+                    + " MiB, which this JVM's heap cannot hold; give it more heap (-Xmx) or lower the part size or"
+                    + " concurrency; nothing was stored", null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException("put of '" + key + "' was interrupted; nothing was stored", e, true);
+            throw StorageException.retryable("put of '" + key + "' was interrupted; nothing was stored", e);
         }
     }
 
@@ -263,26 +263,26 @@ public final class Uploads {
             while (off < n) {
                 int r = in.read(buf, off, n - off);
                 if (r < 0) {
-                    throw new StorageException("stream for '" + key + "' ended after " + (done + off) + " of "
-                            + length + " bytes; nothing was stored", null, false);
+                    throw StorageException.permanent("stream for '" + key + "' ended after " + (done + off) + " of "
+                            + length + " bytes; nothing was stored", null);
                 }
                 off += r;
             }
         } catch (IOException e) {
-            throw new StorageException("reading the content for '" + key + "' failed after " + (done + off)
-                    + " bytes: " + e + "; nothing was stored", e, false);
+            throw StorageException.permanent("reading the content for '" + key + "' failed after " + (done + off)
+                    + " bytes: " + e + "; nothing was stored", e);
         }
     }
 
     static void expectEnd(InputStream in, long length, String key) {
         try {
             if (in.read() >= 0) {
-                throw new StorageException("stream for '" + key + "' has more than the declared " + length
-                        + " bytes; nothing was stored", null, false);
+                throw StorageException.permanent("stream for '" + key + "' has more than the declared " + length
+                        + " bytes; nothing was stored", null);
             }
         } catch (IOException e) {
-            throw new StorageException("reading the content for '" + key + "' failed at its end: " + e
-                    + "; nothing was stored", e, false);
+            throw StorageException.permanent("reading the content for '" + key + "' failed at its end: " + e
+                    + "; nothing was stored", e);
         }
     }
 
@@ -473,7 +473,7 @@ public final class Uploads {
                 return f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StorageException("put of '" + key + "' was interrupted; nothing was stored", e, true);
+                throw StorageException.retryable("put of '" + key + "' was interrupted; nothing was stored", e);
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 if (c instanceof RuntimeException r) {
@@ -482,7 +482,7 @@ public final class Uploads {
                 if (c instanceof Error err) {
                     throw err;
                 }
-                throw new StorageException("part upload of '" + key + "' failed: " + c, c, true);
+                throw StorageException.retryable("part upload of '" + key + "' failed: " + c, c);
             }
         }
 

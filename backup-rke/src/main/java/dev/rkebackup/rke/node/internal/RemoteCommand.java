@@ -1,7 +1,7 @@
 package dev.rkebackup.rke.node.internal;
 
+import dev.rkebackup.core.io.ForwardingInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -112,10 +112,9 @@ public final class RemoteCommand {
     }
 
     /** A running command with its stdout as a stream. Closing it closes the channel. */
-    public static final class Streaming extends FilterInputStream {
+    public static final class Streaming extends ForwardingInputStream {
         private final ChannelExec channel;
         private final Bounded err;
-        private boolean ended;
 
         private Streaming(ChannelExec channel, Bounded err) {
             super(channel.getInvertedOut());
@@ -145,23 +144,11 @@ public final class RemoteCommand {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n < 0 && !ended) {
-                ended = true;
-                int status = exitStatus();
-                if (status != 0) {
-                    throw new CommandFailed(status, stderrTail());
-                }
+        protected void atEnd() throws IOException {
+            int status = exitStatus();
+            if (status != 0) {
+                throw new CommandFailed(status, stderrTail());
             }
-            return n;
         }
 
         @Override

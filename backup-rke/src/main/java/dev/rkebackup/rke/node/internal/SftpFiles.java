@@ -1,10 +1,10 @@
 package dev.rkebackup.rke.node.internal;
 
-import dev.rkebackup.rke.node.NodeAccessException;
+import dev.rkebackup.core.io.ForwardingInputStream;
 import dev.rkebackup.rke.node.NodeAccessException.Problem;
+import dev.rkebackup.rke.node.NodeAccessException;
 import dev.rkebackup.rke.node.RemoteFile;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
-import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
@@ -171,28 +171,15 @@ public final class SftpFiles implements AutoCloseable {
      * @return the guarded stream
      */
     public InputStream guard(InputStream in, String path) {
-        return new FilterInputStream(in) {
-            private long count;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xFF;
-            }
-
+        return new ForwardingInputStream(in) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {
-                    int n = super.read(b, off, len);
-                    if (n > 0) {
-                        count += n;
-                    }
-                    return n;
+                    return super.read(b, off, len);
                 } catch (IOException e) {
                     NodeAccessException nae = failure("read", path, e);
                     String msg = nae.problem() == Problem.CONNECTION_LOST
-                            ? "the connection to " + node + " broke after " + count + " bytes of " + path
+                            ? "the connection to " + node + " broke after " + count() + " bytes of " + path
                                     + "; the data read is incomplete and must not be used. Check the node and"
                                     + " the network, then retry"
                             : nae.getMessage();
