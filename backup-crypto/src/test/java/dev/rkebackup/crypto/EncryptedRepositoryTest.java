@@ -116,7 +116,7 @@ class EncryptedRepositoryTest {
         long size = 3L * (1 << 20) + 77;
         Manifest m;
         try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod"))) {
-            w.add("snapshots/snap.db", ArtifactKind.ETCD_SNAPSHOT, ArtifactSource.local("snap.db"),
+            w.add("snapshots/snap.db", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("snap.db"),
                     GeneratedStream.of(5, size), size);
             m = w.commit();
         }
