@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 STORE=${1:-rke-backup-demo/encrypted-store}
 PASSWORD_FILE=${RKE_BACKUP_PASSWORD_FILE:-rke-backup-demo/password}
-mvn -B -q -ntp -Dstyle.color=never -DskipTests package
+# Maven 3.8 prints bare colour resets ("ESC[0m") even with -B -q; strip them so the demo starts clean
+mvn -B -q -ntp -Dstyle.color=never -DskipTests package 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d'
 rke_backup() { java -jar backup-examples/target/rke-backup.jar "$@"; }
 if [ ! -s "$PASSWORD_FILE" ]; then
   mkdir -p "$(dirname "$PASSWORD_FILE")"

@@ -16,6 +16,7 @@ declare -A NEED=(
   [python3]=python3
   [curl]=curl
   [unzip]=unzip
+  [openssl]=openssl
   [sudo]=sudo
   [python3-yaml]=python3-yaml
   [age]=age

@@ -12,9 +12,10 @@
 # "lib-1put"/"lib-1put-u" = multipartThreshold above the file size (one PUT streamed from the file, like curl), signed
 # / unsigned, for servers such as s3proxy whose multipart completion re-writes the whole object; "lib-1put-u-fast" =
 # lib-1put-u with launcher flags for a short-lived CLI (AppCDS archive, serial GC, C1 only).
-# Then JOBS='plain enc enc1m' (default; JOBS= skips it): the whole backup job (store + read-back verify, a fresh JVM,
-# -Xmx64m) through BackupRepository into the same server, plaintext and encrypted (Argon2id unlock, Tink AES-GCM-HKDF
-# 4 KiB / 1 MiB segments) side by side, with the encryption overhead.
+# Then JOBS='plain enc' (default; JOBS= skips it; 'enc1m' adds 1 MiB Tink segments, which do not fit -Xmx64m next
+# to the store's parallel ranged reads): the whole backup job (store + read-back verify, a fresh JVM, -Xmx64m)
+# through BackupRepository into the same server, plaintext and encrypted (Argon2id unlock, Tink AES-GCM-HKDF 4 KiB
+# segments) side by side, with the encryption overhead.
 # Every time is wall-clock of the whole command, JVM or Python start-up included; each figure is the median of
 # ROUNDS rounds, and tools take turns within a round so that background load hits them alike.
 set -euo pipefail
@@ -221,10 +222,12 @@ for lib in [t for t in tools if t.startswith("lib")]:
     print(f"{lib:20} {ratios}{verdict}")
 EOF
 
-read -r -a jobs <<<"${JOBS-plain enc enc1m}"
+read -r -a jobs <<<"${JOBS-plain enc}"
 if [[ ${#jobs[@]} -gt 0 ]]; then
   job_cp="$root/backup-crypto/target/classes:$root/backup-crypto/target/test-classes:$(cat "$work/crypto.cp"):$lib_cp"
-  job() { java -Xmx64m -cp "$job_cp" dev.rkebackup.crypto.bench.EncryptionBenchmark "$@" 2>>"$work/lib.err"; }
+  job() { # the job's own line goes to jobs.out, errors to stderr (the run stops on the first failure)
+    java -Xmx64m -cp "$job_cp" dev.rkebackup.crypto.bench.EncryptionBenchmark "$@" >>"$work/jobs.out"
+  }
   head -c 24 /dev/urandom | base64 >"$work/pw"
   s3uri() { echo "s3://bench/$1?endpoint=$endpoint&region=us-east-1&path-style=true"; }
   : >"$work/jobs"

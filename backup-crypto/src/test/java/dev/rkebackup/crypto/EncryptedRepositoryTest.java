@@ -108,6 +108,24 @@ class EncryptedRepositoryTest {
     }
 
     @Test
+    void oneMebibyteSegmentsRoundTrip() {
+        ObjectStore big = FileSystemObjectStore.create(dir.resolve("big"));
+        RepositoryKeys k = RepositoryKeys.of(big);
+        UnlockedKey u = k.init(List.of(KeyEncryptionKey.password(PASSWORD)), 1 << 20);
+        BackupRepository repo = k.repository(u).build();
+        long size = 3L * (1 << 20) + 77;
+        Manifest m;
+        try (BackupSetWriter w = repo.newSet(SetMetadata.of("prod"))) {
+            w.add("snapshots/snap.db", ArtifactKind.of("etcd-snapshot"), ArtifactSource.local("snap.db"),
+                    GeneratedStream.of(5, size), size);
+            m = w.commit();
+        }
+        VerifyReport r = repo.verify(m.setId());
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.ok()).isTrue();
+    }
+
+    @Test
     void wrongPasswordAndForeignAgeIdentityAreBadInput() {
         assertThatThrownBy(() -> keys.unlock(Credential.password(Secret.of("wrong"))))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("wrong password")

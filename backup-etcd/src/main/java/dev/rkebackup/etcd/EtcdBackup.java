@@ -14,6 +14,7 @@ import dev.rkebackup.etcd.internal.RkeZipStream;
 import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.RkeFeature;
 import dev.rkebackup.rke.RkeSetInfo;
+import dev.rkebackup.rke.RkeSetInfo;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.config.ClusterConfig;
 import dev.rkebackup.rke.exec.SnapshotNames;
@@ -74,8 +75,10 @@ public final class EtcdBackup {
     private final RetentionPolicy retention;
     private final Duration timeout;
     private final Clock clock;
+    private final boolean readBack;
 
     private EtcdBackup(Builder b) {
+        this.readBack = b.readBack;
         this.config = b.config;
         this.version = b.version;
         this.repository = b.repository;
@@ -188,6 +191,7 @@ public final class EtcdBackup {
                 .withLabel(EtcdLabels.MEMBER_HASHES, new TreeMap<>(agreement.hashes()).entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
         Manifest manifest;
+        java.util.Map<String, dev.rkebackup.core.storage.StoreConfirmation> confirmations;
         try (BackupSetWriter w = repository.newSet(meta)) {
             String failure = streamSnapshot(w, members, before.host(), layout, snapshotName, path,
                     version.has(RkeFeature.STATE_IN_SNAPSHOT) ? state : null);
@@ -206,8 +210,12 @@ public final class EtcdBackup {
                     ArtifactSource.local(stateFile.toAbsolutePath().toString()), state);
             setNotes.forEach(w::note);
             manifest = w.commit();
+            confirmations = w.confirmations();
         }
-        VerifyReport report = repository.verify(manifest.setId());
+        // as for rke backups: the store's own record confirms what it can, the rest (everything with readBack) is
+        // downloaded and hashed
+        VerifyReport report = readBack ? repository.verify(manifest.setId())
+                : repository.confirm(manifest, confirmations);
         List<String> pruned = List.of();
         if (retention != null && report.ok()) {
             pruned = repository.applyRetention(repository.planRetention(retention));
@@ -349,6 +357,7 @@ public final class EtcdBackup {
         private RetentionPolicy retention;
         private Duration timeout = Duration.ofSeconds(15);
         private Clock clock = Clock.systemUTC();
+        private boolean readBack;
 
         private Builder(ClusterConfig config, RkeVersion version, BackupRepository repository) {
             this.config = Objects.requireNonNull(config, "config");
@@ -420,6 +429,18 @@ public final class EtcdBackup {
          */
         public Builder timeout(Duration value) {
             this.timeout = Objects.requireNonNull(value, "timeout");
+            return this;
+        }
+
+        /**
+         * Checks the new set by downloading and hashing every artifact instead of confirming each from the store's
+         * own record (off by default; what a store cannot confirm is read back either way).
+         *
+         * @param value whether to read back
+         * @return this builder
+         */
+        public Builder readBack(boolean value) {
+            this.readBack = value;
             return this;
         }
 

@@ -60,8 +60,9 @@ public final class EncryptionBenchmark {
                         in, size);
                 m = w.commit();
             }
-            if (!repo.verify(m.setId()).ok()) {
-                throw new IllegalStateException("the set did not verify");
+            var report = repo.verify(m.setId());
+            if (!report.ok()) {
+                throw new IllegalStateException("the set did not verify: " + report.problems());
             }
             double secs = (System.nanoTime() - start) / 1e9;
             System.out.printf("job %s %.3f %s maxHeapMiB=%d%n", args[1], secs, m.artifacts().get(0).sha256(),

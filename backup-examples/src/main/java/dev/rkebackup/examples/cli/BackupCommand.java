@@ -10,6 +10,8 @@ import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.repository.RetentionPolicy;
 import dev.rkebackup.core.repository.SetMetadata;
 import dev.rkebackup.core.storage.ObjectStore;
+import dev.rkebackup.etcd.EtcdBackup;
+import dev.rkebackup.etcd.EtcdBackupResult;
 import dev.rkebackup.rke.RkeVersion;
 import dev.rkebackup.rke.backup.BackupResult;
 import dev.rkebackup.rke.backup.CollectionStrategy;
@@ -44,6 +46,9 @@ final class BackupCommand implements Callable<Integer> {
 
     @Mixin
     NodeOptions nodes;
+
+    @Mixin
+    EtcdOptions etcd;
 
     @Option(names = "--name", paramLabel = "N",
             description = "Snapshot name (bare, no .zip). Default: RKE's own rke_etcd_snapshot_<time>.")
@@ -99,6 +104,9 @@ final class BackupCommand implements Callable<Integer> {
         }
         ClusterConfig config = cluster.config();
         config.requireEtcdNodes();
+        if (etcd.fromEtcd) {
+            return fromEtcd(config);
+        }
         RkeRunner runner = noSnapshot ? null : RkeRunner.builder(cluster.binary()).timeout(timeout).build();
         RkeVersion version = runner != null ? runner.binary().version() : cluster.requireVersion();
         BackupResult result;
@@ -153,6 +161,36 @@ final class BackupCommand implements Callable<Integer> {
                     + result.manifest().setId() + " was stored and verified, but rke etcd snapshot-save ended with "
                     + snap.get().status() + snap.get().failureMessage().map(m -> ": " + m).orElse("")
                     + "; fix the hosts it names and run the backup again (exit code 3)");
+        }
+        return RkeBackupCli.OK;
+    }
+
+    private int fromEtcd(ClusterConfig config) {
+        if (noSnapshot || allNodes || allowIncomplete || includeKubeconfig) {
+            throw new InvalidInputException("--from-etcd takes a new snapshot from one etcd member: leave out"
+                    + " --no-snapshot, --all-nodes, --allow-incomplete and --include-kubeconfig");
+        }
+        String snapshotName = name != null ? name : "rke_etcd_snapshot_" + java.time.OffsetDateTime.now()
+                .withNano(0).toString().replace(':', '-');
+        EtcdBackupResult r;
+        try (ObjectStore store = storeOptions.open()) {
+            EtcdBackup.Builder job = EtcdBackup.builder(config, cluster.requireVersion(),
+                    StoreOptions.repository(store, ConsoleProgress.forTerminal(json)))
+                    .targets(etcd.targets(config, nodes)).allowOlderRevision(etcd.allowOlderRevision)
+                    .readBack(readBack);
+            if (etcd.member != null) {
+                job.member(etcd.member);
+            }
+            RetentionPolicy policy = EtcdOptions.retention(keepLast, keepWithin);
+            if (!policy.isEmpty()) {
+                job.retention(policy);
+            }
+            r = job.build().run(snapshotName);
+        }
+        EtcdBackupOutput.backup(spec.commandLine().getOut(), r, json);
+        if (!r.ok()) {
+            throw new ExitCodeException(RkeBackupCli.FAILED, "backup set " + r.manifest().setId()
+                    + " did not verify");
         }
         return RkeBackupCli.OK;
     }

@@ -1,5 +1,7 @@
 package dev.rkebackup.examples.cli;
 
+import dev.rkebackup.core.repository.BackupRepository;
+
 import dev.rkebackup.core.storage.ObjectStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ final class FetchCommand implements Callable<Integer> {
     @Mixin
     StoreOptions storeOptions;
 
-    @Option(names = "--set", required = true, paramLabel = "ID", description = "The set to fetch.")
+    @Option(names = "--set", required = true, paramLabel = "ID",
+            description = "The set to fetch, or latest (the newest complete set).")
     String setId;
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Target directory.")
@@ -32,9 +35,11 @@ final class FetchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (ObjectStore store = storeOptions.open()) {
-            List<Path> files = storeOptions.repo(store).fetch(setId, dir);
+            BackupRepository repo = storeOptions.repo(store);
+            String id = StoreOptions.resolveSet(repo, setId);
+            List<Path> files = repo.fetch(id, dir);
             files.forEach(f -> out.println(f));
-            out.printf("fetched %d verified artifacts of set %s into %s%n", files.size(), setId, dir);
+            out.printf("fetched %d verified artifacts of set %s into %s%n", files.size(), id, dir);
         }
         return RkeBackupCli.OK;
     }

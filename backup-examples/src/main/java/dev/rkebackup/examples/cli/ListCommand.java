@@ -56,11 +56,16 @@ final class ListCommand implements Callable<Integer> {
                 if (sets.isEmpty()) {
                     out.println("no backup sets in " + store.describe());
                 }
+                int idWidth = sets.stream().mapToInt(m -> m.setId().length()).max().orElse(6);
+                String row = "%-" + idWidth + "s  %-20s  %-24s  %-24s  %9s  %14s  %s%n";
+                if (!sets.isEmpty()) {
+                    out.printf(row, "SET", "CLUSTER", "SNAPSHOT", "CREATED", "ARTIFACTS", "BYTES", "STATUS");
+                }
                 for (Manifest m : sets) {
-                    out.printf("%s  %-20s  %-24s  %s  %3d artifacts  %12d bytes%s%n", m.setId(),
-                            m.metadata().clusterName(),
+                    out.printf(row, m.setId(), m.metadata().clusterName(),
                             m.metadata().labels().getOrDefault(SetMetadata.LABEL_SNAPSHOT_NAME, "-"),
-                            m.createdAt(), m.artifacts().size(), m.totalBytes(), m.complete() ? "" : "  INCOMPLETE");
+                            m.createdAt(), m.artifacts().size(), m.totalBytes(),
+                            m.complete() ? "complete" : "INCOMPLETE");
                 }
                 for (UnreadableSet u : repo.listUnreadable()) {
                     out.printf("%s  UNREADABLE: %s%n", u.setId(), u.reason());

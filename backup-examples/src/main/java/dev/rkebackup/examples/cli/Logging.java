@@ -14,6 +14,9 @@ final class Logging {
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.sshd", verbose ? "info" : "error");
         setIfAbsent("org.slf4j.simpleLogger.log.software.amazon", "warn");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+        // operators see "[WARN] message"; the logger (class) name only with --verbose
+        setIfAbsent("org.slf4j.simpleLogger.showLogName", String.valueOf(verbose));
+        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "false");
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
     }
 

@@ -34,11 +34,13 @@ final class NodeOptions {
         if (local) {
             return NodeConnector.thisMachine();
         }
+        return NodeConnector.ssh(SshEndpoints.fromConfig(config, sshOptions()));
+    }
+
+    /** The SSH settings of these options (also used for SSH forwards to etcd). */
+    SshOptions sshOptions() {
         SshOptions o = SshOptions.defaults().withSkipHostKeyCheck(insecure).withSudo(sudo);
-        if (knownHosts != null) {
-            o = o.withKnownHosts(knownHosts.toAbsolutePath());
-        }
-        return NodeConnector.ssh(SshEndpoints.fromConfig(config, o));
+        return knownHosts != null ? o.withKnownHosts(knownHosts.toAbsolutePath()) : o;
     }
 
     /** The snapshot directory as an absolute path; a relative --snapshot-dir is resolved here with --local. */

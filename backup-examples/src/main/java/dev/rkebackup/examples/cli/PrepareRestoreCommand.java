@@ -2,6 +2,7 @@ package dev.rkebackup.examples.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rkebackup.core.repository.BackupRepository;
 import dev.rkebackup.core.storage.ObjectStore;
 import dev.rkebackup.rke.RestoreGuide;
 import dev.rkebackup.rke.backup.NodeReport;
@@ -33,7 +34,8 @@ final class PrepareRestoreCommand implements Callable<Integer> {
     @Mixin
     NodeOptions nodes;
 
-    @Option(names = "--set", required = true, paramLabel = "ID", description = "The set to restore.")
+    @Option(names = "--set", required = true, paramLabel = "ID",
+            description = "The set to restore, or latest (the newest complete set).")
     String setId;
 
     @Option(names = "--dry-run", description = "Show every step; touch nothing.")
@@ -54,23 +56,23 @@ final class PrepareRestoreCommand implements Callable<Integer> {
         config.requireEtcdNodes();
         RestoreResult r;
         try (ObjectStore store = storeOptions.open()) {
-            RestorePreparation prep = RestorePreparation.builder(
-                    storeOptions.repo(store, ConsoleProgress.forTerminal(json)), setId, config,
+            BackupRepository repo = storeOptions.repo(store, ConsoleProgress.forTerminal(json));
+            RestorePreparation prep = RestorePreparation.builder(repo, StoreOptions.resolveSet(repo, setId), config,
                     cluster.requireVersion(), nodes.connector(config))
                     .snapshotDirectory(nodes.snapshotDirectory()).force(force)
                     .rkeExecutable(cluster.rke != null ? cluster.rke : Path.of("rke")).build();
             try {
                 r = dryRun ? prep.dryRun() : prep.execute();
             } catch (RestoreNotReadyException e) {
-                print(e.result());
+                print(e.result(), false);
                 throw e;
             }
         }
-        print(r);
+        print(r, true);
         return RkeBackupCli.OK;
     }
 
-    private void print(RestoreResult r) {
+    private void print(RestoreResult r, boolean ready) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode n = Json.object();
@@ -78,7 +80,7 @@ final class PrepareRestoreCommand implements Callable<Integer> {
             n.put("snapshotName", r.snapshotName());
             n.put("sha256", r.snapshotSha256());
             n.put("dryRun", r.dryRun());
-            n.put("ready", !r.dryRun() && r.ok());
+            n.put("ready", ready && !r.dryRun() && r.ok());
             r.steps().forEach(n.putArray("steps")::add);
             ArrayNode arr = n.putArray("nodes");
             for (NodeReport h : r.nodes()) {
@@ -98,9 +100,13 @@ final class PrepareRestoreCommand implements Callable<Integer> {
             out.println("every etcd node holds " + r.snapshotName() + " with sha256 " + r.snapshotSha256() + ".");
             out.println("Restore ("
                     + RestoreGuide.of(cluster.requireVersion()).effect(cluster.config.toAbsolutePath()) + "):");
+            out.println("  " + r.restoreCommand());
         } else if (r.dryRun()) {
             out.println("After a real run, restore with:");
+            out.println("  " + r.restoreCommand());
+        } else {
+            // never end a failed preparation with a command that would restore onto nodes that lack the snapshot
+            out.println("not ready: do not run the restore; fix the nodes above and run prepare-restore again.");
         }
-        out.println("  " + r.restoreCommand());
     }
 }

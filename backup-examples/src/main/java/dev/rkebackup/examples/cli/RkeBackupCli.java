@@ -16,10 +16,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "rke-backup", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Back up and restore-prepare Rancher HA clusters installed with RKE (RKE1).",
-        subcommands = {InspectCommand.class, EnableRecurringCommand.class, SnapshotCommand.class,
+        subcommands = {InspectCommand.class, CheckCommand.class, EnableRecurringCommand.class, SnapshotCommand.class,
                 BackupCommand.class, ListCommand.class,
             VerifyCommand.class, PruneCommand.class, FetchCommand.class, PrepareRestoreCommand.class,
-            InitCommand.class, KeyCommand.class, CopyCommand.class})
+            InitCommand.class, KeyCommand.class, CopyCommand.class, RestoreCommand.class})
 public final class RkeBackupCli implements Runnable {
     /** Success. */
     public static final int OK = 0;
@@ -74,7 +74,7 @@ public final class RkeBackupCli implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             int code = exitCodeOf(ex);
-            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+            String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : OperatorText.of(ex.getMessage());
             if (!(ex instanceof BackupException) && !(ex instanceof IllegalArgumentException)) {
                 msg = "unexpected failure: " + msg + " (run with --verbose for details)";
             }

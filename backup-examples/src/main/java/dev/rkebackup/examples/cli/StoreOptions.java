@@ -1,14 +1,18 @@
 package dev.rkebackup.examples.cli;
 
+import dev.rkebackup.core.InvalidInputException;
+import dev.rkebackup.core.ObjectNotFoundException;
 import dev.rkebackup.core.ProgressListener;
 import dev.rkebackup.core.crypto.KeyRequiredException;
 import dev.rkebackup.core.repository.BackupRepository;
+import dev.rkebackup.core.repository.Manifest;
 import dev.rkebackup.core.storage.ObjectStore;
 import dev.rkebackup.core.storage.ObjectStores;
 import dev.rkebackup.crypto.Credential;
 import dev.rkebackup.crypto.RepositoryKeys;
 import dev.rkebackup.crypto.UnlockedKey;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -93,5 +97,34 @@ final class StoreOptions {
 
     static BackupRepository repository(ObjectStore store, ProgressListener listener) {
         return BackupRepository.builder(store).listener(listener).build();
+    }
+
+    /**
+     * Resolves {@code --set}: {@code latest} is the newest complete set; an id must name an existing set.
+     *
+     * @param repo the repository
+     * @param wanted the option value
+     * @return the set id
+     * @throws InvalidInputException if no set has that id, or {@code latest} is asked and no complete set exists
+     *     (like an unknown id: bad input, exit 2)
+     */
+    static String resolveSet(BackupRepository repo, String wanted) {
+        if (wanted.equals("latest")) {
+            List<Manifest> sets = repo.listSets();
+            for (int i = sets.size() - 1; i >= 0; i--) {
+                if (sets.get(i).complete()) {
+                    return sets.get(i).setId();
+                }
+            }
+            throw new InvalidInputException("--set latest: there is no complete backup set in "
+                    + repo.store().describe() + "; take a backup first");
+        }
+        try {
+            repo.manifest(wanted);
+        } catch (ObjectNotFoundException e) {
+            throw new InvalidInputException("--set " + wanted + ": there is no such backup set in "
+                    + repo.store().describe() + "; `rke-backup list` shows the sets (or use --set latest)");
+        }
+        return wanted;
     }
 }

@@ -39,8 +39,17 @@ final class VerifyCommand implements Callable<Integer> {
                     + " subset are checked for presence and size. Default: read everything.")
     String readDataSubset;
 
-    @Option(names = "--json", description = "Print one JSON array and nothing else on stdout.")
+    @Option(names = "--json", description = "Print one JSON array (one object with --drill) and nothing else on "
+            + "stdout.")
     boolean json;
+
+    @Option(names = "--drill", description = "Restore the set (--set, else the newest complete one) into a "
+            + "throwaway etcd on 127.0.0.1 and check health, revision, keys and /registry/ prefixes; wiped after.")
+    boolean drill;
+
+    @Option(names = "--etcd-bin", paramLabel = "DIR",
+            description = "Directory with etcd and etcdutl/etcdctl for --drill (default: the PATH).")
+    java.nio.file.Path etcdBin;
 
     @Spec
     CommandSpec spec;
@@ -48,6 +57,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (drill) {
+            return drill(out);
+        }
         List<VerifyReport> reports = new ArrayList<>();
         List<UnreadableSet> unreadable = new ArrayList<>();
         DataSubset subset = readDataSubset == null ? DataSubset.all() : DataSubset.parse(readDataSubset);
@@ -58,9 +70,10 @@ final class VerifyCommand implements Callable<Integer> {
             protection = repo.protection();
             where = store.describe();
             if (setId != null && subset.isAll()) {
-                reports.add(repo.verify(setId));
+                reports.add(repo.verify(StoreOptions.resolveSet(repo, setId)));
             } else if (setId != null) {
-                reports.addAll(repo.verify(List.of(repo.manifest(setId)), subset, new SecureRandom()));
+                reports.addAll(repo.verify(List.of(repo.manifest(StoreOptions.resolveSet(repo, setId))), subset,
+                        new SecureRandom()));
             } else if (subset.isAll()) {
                 for (Manifest m : repo.listSets()) {
                     reports.add(repo.verify(m.setId()));
@@ -120,6 +133,24 @@ final class VerifyCommand implements Callable<Integer> {
             throw new ExitCodeException(RkeBackupCli.FAILED, "damaged backup sets found: "
                     + (reports.stream().filter(r -> !r.ok()).count() + unreadable.size())
                     + "; do not restore from them, take a new backup");
+        }
+        return RkeBackupCli.OK;
+    }
+
+    private int drill(PrintWriter out) {
+        dev.rkebackup.etcd.DrillReport r;
+        try (ObjectStore store = storeOptions.open()) {
+            dev.rkebackup.etcd.EtcdDrill.Builder b = dev.rkebackup.etcd.EtcdDrill.builder(
+                    StoreOptions.repository(store));
+            if (etcdBin != null) {
+                b.binDirectory(etcdBin.toAbsolutePath());
+            }
+            r = setId != null ? b.build().run(setId) : b.build().runNewest();
+        }
+        EtcdBackupOutput.drill(out, r, json);
+        if (!r.ok()) {
+            throw new ExitCodeException(RkeBackupCli.FAILED, "the drill of set " + r.setId() + " failed; do not rely"
+                    + " on this set for a restore");
         }
         return RkeBackupCli.OK;
     }

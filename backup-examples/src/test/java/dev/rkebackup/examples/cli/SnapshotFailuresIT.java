@@ -72,10 +72,15 @@ class SnapshotFailuresIT {
                 "--name", "partial", "--store", "store", "--local", "--snapshot-dir",
                 rke.snapshotDir("10.0.0.1").toString());
         assertThat(r.exitCode()).as(r.all()).isEqualTo(3);
-        assertThat(r.stdout()).contains("stored backup set").contains("complete").contains("verified");
+        assertThat(r.stdout()).contains("stored backup set").contains("complete").contains("verified")
+                // read with --local: labelled as this machine's file, not as a node it did not come from
+                .contains("from "
+                        + rke.snapshotDir("10.0.0.1").resolve("partial.zip")).doesNotContain("from 10.0.0.1:");
         // rke's own lines, without --verbose
         assertThat(r.stderr()).contains("rke said:").contains("Failed to take snapshot on")
-                .contains("PARTIAL_FAILURE").doesNotContain("\tat ");
+                .contains("PARTIAL_FAILURE").doesNotContain("\tat ")
+                // warnings without logger names unless --verbose
+                .contains("[WARN] ").doesNotContain("dev.rkebackup.");
     }
 
     @Test
@@ -101,5 +106,25 @@ class SnapshotFailuresIT {
                 .as("rke's child process " + child + " was killed").isFalse();
         // functional bound, not a benchmark: round 1 needed ~29 s because a surviving child held the pipes
         assertThat(seconds).as(r.all()).isLessThan(20);
+    }
+
+    @Test
+    void checkReportsEveryPrerequisiteAndTheFaultToleranceTable() throws Exception {
+        RkeStandin rke = RkeStandin.builder("v1.0.8", tmp.resolve("standin")).etcd(ETCD).node("10.0.0.1", 0)
+                .node("10.0.0.2", 0).node("10.0.0.3", 0).build();
+        Files.writeString(tmp.resolve("cluster.yml"), rke.clusterYaml(""));
+        Files.createDirectories(rke.snapshotDir("10.0.0.1"));
+        Cli.Result r = Cli.run(tmp, "check", "--config", "cluster.yml", "--rke", rke.executable().toString(),
+                "--store", "store", "--local", "--snapshot-dir", rke.snapshotDir("10.0.0.1").toString());
+        // v1.0.8 restores only with the local .rkestate, which is missing: a failed check, exit 1
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        assertThat(r.stdout()).contains("OK   rke binary").contains("v1.0.8").contains("FAIL state file")
+                .contains("OK   node 10.0.0.1").contains("bytes of snapshots").contains("OK   store")
+                .contains("3        2         1                  <-- this cluster");
+        Files.writeString(tmp.resolve("cluster.rkestate"), "{\"desiredState\": {}, \"currentState\": {}}\n");
+        Cli.Result ok = Cli.run(tmp, "check", "--config", "cluster.yml", "--rke", rke.executable().toString(),
+                "--store", "store", "--local", "--snapshot-dir", rke.snapshotDir("10.0.0.1").toString());
+        assertThat(ok.exitCode()).as(ok.all()).isZero();
+        assertThat(tmp.resolve("store")).isEmptyDirectory();
     }
 }

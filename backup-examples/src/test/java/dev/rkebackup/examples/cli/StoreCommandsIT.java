@@ -47,6 +47,25 @@ class StoreCommandsIT {
     }
 
     @Test
+    void listHasAHeaderUnknownSetIsBadInputAndLatestIsTheNewestCompleteSet() throws Exception {
+        Cli.Result list = Cli.run(tmp, "list", "--store", storeDir.toString());
+        assertThat(list.exitCode()).as(list.stderr()).isZero();
+        List<String> lines = list.stdout().lines().toList();
+        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("SET ")).findFirst().orElseThrow());
+        assertThat(lines.get(header)).contains("CLUSTER", "SNAPSHOT", "CREATED", "ARTIFACTS", "BYTES", "STATUS");
+        assertThat(lines.get(header + 1)).startsWith(ids.get(0));
+        Cli.Result unknown = Cli.run(tmp, "verify", "--store", storeDir.toString(), "--set",
+                "20990101T000000Z-00000000");
+        assertThat(unknown.exitCode()).as(unknown.all()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("--set 20990101T000000Z-00000000: there is no such backup set")
+                .contains("rke-backup list");
+        Cli.Result latest = Cli.run(tmp, "fetch", "--store", storeDir.toString(), "--set", "latest", "--dir", "o");
+        assertThat(latest.exitCode()).as(latest.all()).isZero();
+        assertThat(latest.stdout()).contains("of set " + ids.get(2));
+        assertThat(Files.readString(tmp.resolve("o/snapshots/snap-2.zip"))).isEqualTo("snapshot 2");
+    }
+
+    @Test
     void listVerifyFetchAndPruneWorkAndSpeakJson() throws Exception {
         Cli.Result list = Cli.run(tmp, "list", "--store", storeDir.toString(), "--json");
         assertThat(list.exitCode()).as(list.stderr()).isZero();
@@ -158,8 +177,9 @@ class StoreCommandsIT {
     @Test
     void verifyOfAMissingSetIsAFailureNotACrash() throws Exception {
         Cli.Result r = Cli.run(tmp, "verify", "--store", storeDir.toString(), "--set", "20990101T000000Z-00000000");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).startsWith("error: ").contains("does not exist");
+        // issue 16: an unknown --set is bad input (2), not a failed run (1)
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).startsWith("error: ").contains("no such backup set");
         Files.write(storeDir.resolve(ids.get(0)).resolve("manifest.json"), new byte[] {'{'});
         Cli.Result v = Cli.run(tmp, "verify", "--store", storeDir.toString());
         assertThat(v.exitCode()).isEqualTo(1);

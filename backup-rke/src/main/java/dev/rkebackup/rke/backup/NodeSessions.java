@@ -1,5 +1,9 @@
 package dev.rkebackup.rke.backup;
 
+import dev.rkebackup.rke.node.LocalNodeAccess;
+
+import dev.rkebackup.core.repository.ArtifactSource;
+
 import dev.rkebackup.core.BackupException;
 import dev.rkebackup.rke.config.RkeNode;
 import dev.rkebackup.rke.node.NodeAccess;
@@ -68,6 +72,20 @@ final class NodeSessions implements AutoCloseable {
             }
         }
         return new NodeSessions(List.copyOf(sessions), pool);
+    }
+
+    /**
+     * Where an artifact read through {@code access} came from: this machine's file when the access is this machine
+     * (the CLI's {@code --local}), otherwise the node it was read from.
+     *
+     * @param access the access the file was read through
+     * @param label the node's label
+     * @param path the path on the node
+     * @return the source for the manifest
+     */
+    static ArtifactSource sourceOf(NodeAccess access, String label, String path) {
+        return access instanceof LocalNodeAccess l && l.isThisMachine() ? ArtifactSource.local(path)
+                : ArtifactSource.node(label, path);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.rkebackup.rke.backup;
 
-import dev.rkebackup.core.repository.ArtifactSource;
 import dev.rkebackup.core.repository.BackupSetWriter;
 import dev.rkebackup.rke.RkeArtifacts;
 import dev.rkebackup.rke.node.NodeAccess;
@@ -54,7 +53,8 @@ final class PkiBundleCollector {
         CountingInputStream in = new CountingInputStream(node.openRead(path));
         boolean added = false;
         try (in) {
-            writer.add(FILE_NAME, RkeArtifacts.PKI_BUNDLE, ArtifactSource.node(s.label(), path), in, size);
+            writer.add(FILE_NAME, RkeArtifacts.PKI_BUNDLE, NodeSessions.sourceOf(s.access(), s.label(), path), in,
+                    size);
             added = true;
             if (in.read() >= 0) {
                 writer.discard(FILE_NAME);

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,12 +84,15 @@ public final class RestorePreparation {
     }
 
     /**
-     * Lists every step without touching a node or a local file. The set's manifest is read.
+     * Lists every step without touching a node or a local file. The set is verified (read and hashed), so a
+     * damaged set fails here as it would in {@link #execute()}.
      *
      * @return the plan, with {@link RestoreResult#dryRun()} true
+     * @throws IntegrityException if the set does not verify
      */
     public RestoreResult dryRun() {
         Plan p = plan(repository.manifest(setId));
+        requireIntact();
         return new RestoreResult(setId, p.snapshotName, p.snapshot.sha256(), true, p.steps, List.of(), List.of(),
                 p.command);
     }
@@ -105,11 +109,7 @@ public final class RestorePreparation {
     public RestoreResult execute() {
         Manifest m = repository.manifest(setId);
         Plan p = plan(m);
-        VerifyReport report = repository.verify(setId);
-        if (!report.ok()) {
-            throw new IntegrityException("backup set " + setId + " is damaged (" + report.problems()
-                    + "); it must not be restored. Pick another set (rke-backup list / verify)");
-        }
+        requireIntact();
         checkStructure(p);
         List<Path> local = new LocalPlacement(repository, m, config, force).place();
         List<NodeReport> reports;
@@ -214,6 +214,16 @@ public final class RestorePreparation {
                     + " says " + artifact.sha256() + "; the node's copy is not the backed-up file");
         }
         return w.outcome();
+    }
+
+    private void requireIntact() {
+        VerifyReport report = repository.verify(setId);
+        if (!report.ok()) {
+            String problems = report.problems().stream().map(c -> c.path() + ": " + c.status().id()
+                    + (c.detail().isEmpty() ? "" : " (" + c.detail() + ")")).collect(Collectors.joining("; "));
+            throw new IntegrityException("backup set " + setId + " is damaged (" + problems
+                    + "); it must not be restored. Pick another set (rke-backup list / verify)");
+        }
     }
 
     private Plan plan(Manifest m) {

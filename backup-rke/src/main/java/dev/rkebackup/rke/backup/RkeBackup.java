@@ -115,9 +115,12 @@ public final class RkeBackup {
      * @param request the snapshot request (its config file should be the one this job backs up)
      * @return what was stored, with the snapshot result
      * @throws SnapshotFailedException if the snapshot failed on every host; nothing is stored then
+     * @throws BackupException if no etcd node can be reached or read (checked before rke runs)
      * @throws BackupException as {@link #collect(String)}
      */
     public BackupResult snapshotAndCollect(RkeRunner runner, SnapshotSaveRequest request) {
+        // the cheap part of `check` first: a missing SSH key or an unreachable cluster fails before rke runs
+        ClusterCheck.requireSomeNode(ClusterCheck.nodes(config, connector, snapshotDirectory));
         SnapshotResult snap = runner.snapshotSave(request);
         if (!snap.isSuccess() && snap.expectedFiles().isEmpty()) {
             throw new SnapshotFailedException("rke etcd snapshot-save " + snap.snapshotName() + " failed ("

@@ -112,7 +112,7 @@ final class SnapshotCollector {
             return o.in();
         };
         Map<String, String> attrs = Map.of("layout", layout.name().toLowerCase(Locale.ROOT));
-        ArtifactSource source = ArtifactSource.node(host, remotePath);
+        ArtifactSource source = NodeSessions.sourceOf(node, host, remotePath);
         try {
             if (node.canReopen()) {
                 // the store reads the file to its end (which runs the check), and may open it again to resend

@@ -357,7 +357,8 @@ public final class ConfigEditor {
      * @return the diff; empty when nothing changed
      */
     public String diff() {
-        String name = original.sourcePath().map(Path::toString).orElse(original.sourceName());
+        // a/ and b/ prefixes as git writes them: an absolute path loses its leading slash (never "a//...")
+        String name = original.sourcePath().map(Path::toString).orElse(original.sourceName()).replaceFirst("^/+", "");
         return UnifiedDiff.diff("a/" + name, "b/" + name, original.text(), current.text(),
                 SecretLines.find(original.source(), SECRET_KEYS),
                 SecretLines.find(current.source(), SECRET_KEYS));

@@ -200,6 +200,11 @@ public final class LocalNodeAccess implements NodeAccess {
         return "local:" + root;
     }
 
+    /** @return true for {@link #system()}: node paths are this machine's own files, not a stand-in directory */
+    public boolean isThisMachine() {
+        return root.equals(Path.of("/"));
+    }
+
     @Override
     public void close() {
         // nothing to release

@@ -126,6 +126,9 @@ class RestorePreparationTest {
         Path roots = freshNodes();
         assertThatThrownBy(() -> prep(c, m, roots).build().execute()).isInstanceOf(IntegrityException.class)
                 .hasMessageContaining("damaged");
+        // the dry run verifies too, and names the problem in words, not as a Java record
+        assertThatThrownBy(() -> prep(c, m, roots).build().dryRun()).isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("damaged (snapshots/d.zip: checksum").hasMessageNotContaining("ArtifactCheck[");
         try (Stream<Path> files = Files.walk(roots)) {
             assertThat(files.filter(Files::isRegularFile)).isEmpty();
         }

@@ -420,6 +420,16 @@ class ConfigEditorTest {
     }
 
     @Test
+    void diffHeadersOfAnAbsolutePathHaveNoDoubleSlash(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cluster.yml");
+        Files.writeString(file, NODES);
+        String diff = ConfigEditor.of(ClusterConfig.load(file)).enableRecurringSnapshots(RkeVersion.parse("v1.6.3"))
+                .diff();
+        String rel = file.toString().substring(1);
+        assertThat(diff).startsWith("--- a/" + rel + "\n+++ b/" + rel + "\n").doesNotContain("a//");
+    }
+
+    @Test
     void diffIsUnifiedAndRedacted() {
         String yaml = NODES + "services:\n  etcd:\n    backup_config:\n      s3backupconfig:\n"
                 + "        secret_key: old-secret\n        bucket_name: b\n        endpoint: e\n";

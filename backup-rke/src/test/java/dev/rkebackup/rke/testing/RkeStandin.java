@@ -289,6 +289,23 @@ public final class RkeStandin {
         }
 
         /**
+         * Adds a reachable node whose snapshots come from any etcd endpoint (for example a TLS cluster of another
+         * fixture; {@code snapshot-save} then needs that endpoint to accept plain etcdctl, restore does not).
+         *
+         * @param address the address used in cluster.yml
+         * @param etcdEndpoint the endpoint URL
+         * @return this builder
+         */
+        public Builder node(String address, String etcdEndpoint) {
+            ObjectNode n = nodes.putObject(address);
+            n.put("root", dir.resolve("nodes").resolve(address).toString());
+            n.put("endpoint", etcdEndpoint);
+            yamlRoles.put(address, ETCD_ROLES);
+            n.putArray("faults");
+            return this;
+        }
+
+        /**
          * Adds a node that is listed in cluster.yml but cannot be reached over SSH (it is dropped by RKE).
          *
          * @param address the address used in cluster.yml
