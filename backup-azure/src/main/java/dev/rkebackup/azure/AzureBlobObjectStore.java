@@ -88,8 +88,12 @@ public final class AzureBlobObjectStore implements ObjectStore {
     private AzureBlobObjectStore(Builder b) {
         this.containerName = b.container;
         this.prefix = b.prefix;
-        this.blockSize = b.blockSize;
         this.concurrency = b.concurrency;
+        // The buffers (plus the HTTP client's copy of each block in flight) must fit a small heap: cap them to a
+        // quarter of it, shrinking the block size (never below 1 MiB), as the S3 store does.
+        long budget = Runtime.getRuntime().maxMemory() / 4;
+        long cap = Math.max(1 << 20, (budget / (b.concurrency + 1)) >> 20 << 20);
+        this.blockSize = (int) Math.min(b.blockSize, cap);
         URI endpoint = b.endpoint != null ? b.endpoint : URI.create("https://" + b.account + ".blob.core.windows.net");
         this.where = "azure://" + b.account + "/" + b.container + (prefix.isEmpty() ? "" : "/" + prefix)
                 + (b.endpoint != null ? " (endpoint " + b.endpoint + ")" : "");
